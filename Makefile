@@ -1,0 +1,60 @@
+# Two commands matter: `make run` (demo server) and `make test` (whole suite).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test test-postgres lint format bench clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Tidings needs Python >= 3.11 (found " + sys.version.split()[0] + ")")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@ $(VENV)/.installed
+
+run: $(VENV)/.installed
+	$(BIN)/tidings migrate --verbosity 0
+	$(BIN)/tidings demo
+	$(BIN)/tidings serve --host $(HOST) --port $(PORT)
+
+# Browser tests need Debian's chromium: installed here when we can, otherwise
+# skipped loudly (CI sets CI=true and never skips them).
+test: $(VENV)/.installed-dev
+	@if [ ! -x $(CHROMIUM) ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's chromium for the browser tests..."; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+		|| echo "apt-get could not install chromium"; \
+	fi
+	@if [ -x $(CHROMIUM) ] || [ -n "$$CI" ]; then \
+		$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS); \
+	else \
+		echo; echo "!!! $(CHROMIUM) is missing: SKIPPING ONLY THE BROWSER TESTS (tests/e2e) !!!"; echo; \
+		$(BIN)/pytest -n 2 --dist loadgroup -m "not browser" $(PYTEST_ARGS); \
+	fi
+
+test-postgres: $(VENV)/.installed-dev
+	TIDINGS_DATABASE_URL=$${TIDINGS_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/tidings} \
+		$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check tidings tests bench
+	$(BIN)/ruff format --check tidings tests bench
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff format tidings tests bench
+	$(BIN)/ruff check --fix tidings tests bench
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.read
+
+clean:
+	rm -rf $(VENV) tidings-data .pytest_cache test-artifacts

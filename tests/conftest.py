@@ -1,0 +1,76 @@
+"""Fixtures shared by every test: accounts, viewers, posts.
+
+Accounts are made through the real ``do_*`` actions so that the tests see
+exactly what users see (counters, audit events, fan-out after commit).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Callable
+
+import pytest
+
+from tidings.social.actions import do_create_account, do_create_post
+from tidings.social.models import Account, Post
+from tidings.visibility import Viewer, anonymous_viewer, viewer_for_account
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+_handles = itertools.count(1)
+TEST_PASSWORD = "correct-horse-battery-9"
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def make_account(db) -> Callable[..., Account]:
+    def make(username: str | None = None, **fields) -> Account:
+        username = username or f"user{next(_handles)}"
+        fields.setdefault("email", f"{username}@example.com")
+        fields.setdefault("password", TEST_PASSWORD)
+        return do_create_account(username, acting_user=None, validate=False, **fields)
+
+    return make
+
+
+@pytest.fixture
+def alice(make_account) -> Account:
+    return make_account("alice", display_name="Alice Adeyemi")
+
+
+@pytest.fixture
+def bob(make_account) -> Account:
+    return make_account("bob", display_name="Bob Baptiste")
+
+
+@pytest.fixture
+def carol(make_account) -> Account:
+    return make_account("carol", display_name="Carol Chen")
+
+
+@pytest.fixture
+def make_post(django_capture_on_commit_callbacks) -> Callable[..., Post]:
+    """Post as ``author``, running the after-commit work (fan-out, notifications) at once."""
+
+    def make(author: Account, text: str = "hello world", **options) -> Post:
+        with django_capture_on_commit_callbacks(execute=True):
+            return do_create_post(text, acting_user=author, **options)
+
+    return make
+
+
+@pytest.fixture
+def run_on_commit(django_capture_on_commit_callbacks):
+    """Context manager: run the after-commit callbacks of the actions inside it."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def viewer(account: Account | None, *countries: str) -> Viewer:
+    if account is None:
+        return anonymous_viewer(frozenset(countries))
+    return viewer_for_account(Account.objects.get(id=account.id), frozenset(countries))

@@ -1,0 +1,1 @@
+"""Accounts, posts, follows, favourites, reposts, hashtags, notifications, timelines, search."""

@@ -1,0 +1,48 @@
+"""Every change of social state: one ``do_*`` function each, atomic and audited."""
+
+from tidings.social.actions.accounts import (
+    do_create_account,
+    do_set_role,
+    do_suspend_account,
+    do_unsuspend_account,
+    do_update_profile,
+)
+from tidings.social.actions.graph import (
+    do_block,
+    do_follow,
+    do_mute,
+    do_unblock,
+    do_unfollow,
+    do_unmute,
+)
+from tidings.social.actions.notifications import do_clear_notifications, do_mark_notifications_read
+from tidings.social.actions.posts import (
+    do_create_post,
+    do_delete_post,
+    do_favourite,
+    do_repost,
+    do_unfavourite,
+    do_unrepost,
+)
+
+__all__ = [
+    "do_block",
+    "do_clear_notifications",
+    "do_create_account",
+    "do_create_post",
+    "do_delete_post",
+    "do_favourite",
+    "do_follow",
+    "do_mark_notifications_read",
+    "do_mute",
+    "do_repost",
+    "do_set_role",
+    "do_suspend_account",
+    "do_unblock",
+    "do_unfavourite",
+    "do_unfollow",
+    "do_unmute",
+    "do_unrepost",
+    "do_unsuspend_account",
+    "do_update_profile",
+]

@@ -1,0 +1,233 @@
+"""Posting, replying, reposting, favouriting and deleting."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from tidings.audit.chain import record_event
+from tidings.lib.errors import InvalidInput, NotPermitted
+from tidings.social.fanout import schedule_fanout
+from tidings.social.models import (
+    POST_MAX_LENGTH,
+    Account,
+    Favourite,
+    Hashtag,
+    Mention,
+    NotificationKind,
+    Post,
+    PostHashtag,
+    Visibility,
+)
+from tidings.social.notify import notify_after_commit
+from tidings.social.text import extract_hashtags, extract_mentions
+
+
+def check_post_text(text: str) -> str:
+    if text is None or not text.strip():
+        raise InvalidInput("A post cannot be empty.")
+    if len(text) > POST_MAX_LENGTH:
+        raise InvalidInput(
+            f"A post is at most {POST_MAX_LENGTH} characters; this one has {len(text)}."
+        )
+    return text
+
+
+def _link_hashtags(post: Post) -> None:
+    names = extract_hashtags(post.text)
+    if not names:
+        return
+    Hashtag.objects.bulk_create(
+        [Hashtag(name=n.lower(), display_name=n) for n in names], ignore_conflicts=True
+    )
+    tags = Hashtag.objects.filter(name__in=[n.lower() for n in names])
+    PostHashtag.objects.bulk_create(
+        [
+            PostHashtag(
+                hashtag=t,
+                post=post,
+                author_id=post.author_id,
+                created_at=post.created_at,
+                listed=post.visibility == Visibility.PUBLIC,
+            )
+            for t in tags
+        ]
+    )
+
+
+def _link_mentions(post: Post) -> list[int]:
+    handles = extract_mentions(post.text)
+    if not handles:
+        return []
+    ids = list(
+        Account.objects.annotate(handle_lower=Lower("username"))
+        .filter(handle_lower__in=handles, suspended_at__isnull=True)
+        .values_list("id", flat=True)
+    )
+    Mention.objects.bulk_create([Mention(post=post, account_id=i) for i in ids])
+    return ids
+
+
+@transaction.atomic
+def do_create_post(
+    text: str,
+    *,
+    acting_user: Account,
+    visibility: str = Visibility.PUBLIC,
+    in_reply_to: Post | None = None,
+    created_at=None,
+) -> Post:
+    """A new post by ``acting_user``; hashtags and mentions are linked, followers get it after commit."""
+    text = check_post_text(text)
+    if visibility not in Visibility.values:
+        raise InvalidInput(
+            f"Unknown visibility {visibility!r}; choose one of {', '.join(Visibility.values)}."
+        )
+    if in_reply_to is not None and in_reply_to.repost_of_id is not None:
+        in_reply_to = in_reply_to.repost_of
+    post = Post(
+        author=acting_user,
+        text=text,
+        visibility=visibility,
+        in_reply_to=in_reply_to,
+        in_reply_to_account_id=in_reply_to.author_id if in_reply_to else None,
+        created_at=created_at or timezone.now(),
+    )
+    post.save(force_insert=True)
+    _link_hashtags(post)
+    mentioned = _link_mentions(post)
+    Account.objects.filter(id=acting_user.id).update(
+        posts_count=F("posts_count") + 1, last_post_at=post.created_at
+    )
+    if in_reply_to is not None:
+        Post.objects.filter(id=in_reply_to.id).update(replies_count=F("replies_count") + 1)
+        notify_after_commit(
+            NotificationKind.REPLY,
+            recipient_ids=[in_reply_to.author_id],
+            actor_id=acting_user.id,
+            post_id=post.id,
+        )
+        mentioned = [m for m in mentioned if m != in_reply_to.author_id]
+    notify_after_commit(
+        NotificationKind.MENTION, recipient_ids=mentioned, actor_id=acting_user.id, post_id=post.id
+    )
+    record_event(
+        "post.create",
+        actor_id=acting_user.id,
+        subject_type="post",
+        subject_id=post.id,
+        data={"visibility": visibility, "in_reply_to": in_reply_to.id if in_reply_to else None},
+    )
+    schedule_fanout(post)
+    return post
+
+
+@transaction.atomic
+def do_delete_post(post: Post, *, acting_user: Account) -> None:
+    """Deleting is the author's act alone (legal actions withhold, they never delete)."""
+    if post.author_id != acting_user.id:
+        raise NotPermitted("Only the author can delete a post.")
+    Account.objects.filter(id=post.author_id, posts_count__gt=0).update(
+        posts_count=F("posts_count") - 1
+    )
+    if post.in_reply_to_id:
+        Post.objects.filter(id=post.in_reply_to_id, replies_count__gt=0).update(
+            replies_count=F("replies_count") - 1
+        )
+    if post.repost_of_id:
+        Post.objects.filter(id=post.repost_of_id, reposts_count__gt=0).update(
+            reposts_count=F("reposts_count") - 1
+        )
+    record_event(
+        "post.delete",
+        actor_id=acting_user.id,
+        subject_type="post",
+        subject_id=post.id,
+        data={"text": post.text, "repost_of": post.repost_of_id},
+    )
+    post.delete()
+
+
+def _original(post: Post) -> Post:
+    return post.repost_of if post.repost_of_id is not None else post
+
+
+@transaction.atomic
+def do_repost(post: Post, *, acting_user: Account) -> Post:
+    """Repost ``post`` (or what it reposts); reposting twice returns the existing repost."""
+    original = _original(post)
+    if original.visibility == Visibility.FOLLOWERS:
+        raise InvalidInput("A followers-only post cannot be reposted.")
+    existing = Post.objects.filter(author=acting_user, repost_of=original).first()
+    if existing is not None:
+        return existing
+    repost = Post(author=acting_user, text="", visibility=original.visibility, repost_of=original)
+    repost.save(force_insert=True)
+    Post.objects.filter(id=original.id).update(reposts_count=F("reposts_count") + 1)
+    Account.objects.filter(id=acting_user.id).update(posts_count=F("posts_count") + 1)
+    notify_after_commit(
+        NotificationKind.REPOST,
+        recipient_ids=[original.author_id],
+        actor_id=acting_user.id,
+        post_id=original.id,
+    )
+    record_event(
+        "post.repost",
+        actor_id=acting_user.id,
+        subject_type="post",
+        subject_id=repost.id,
+        data={"repost_of": original.id},
+    )
+    schedule_fanout(repost)
+    return repost
+
+
+@transaction.atomic
+def do_unrepost(post: Post, *, acting_user: Account) -> Post:
+    """Undo ``acting_user``'s repost of ``post``; returns the original. Idempotent."""
+    original = _original(post)
+    repost = Post.objects.filter(author=acting_user, repost_of=original).first()
+    if repost is not None:
+        do_delete_post(repost, acting_user=acting_user)
+        original.refresh_from_db()
+    return original
+
+
+@transaction.atomic
+def do_favourite(post: Post, *, acting_user: Account) -> Post:
+    """Favourite ``post`` (or what it reposts); idempotent."""
+    original = _original(post)
+    try:
+        with transaction.atomic():
+            Favourite.objects.create(account=acting_user, post=original)
+    except IntegrityError:
+        return original
+    Post.objects.filter(id=original.id).update(favourites_count=F("favourites_count") + 1)
+    notify_after_commit(
+        NotificationKind.FAVOURITE,
+        recipient_ids=[original.author_id],
+        actor_id=acting_user.id,
+        post_id=original.id,
+    )
+    record_event(
+        "post.favourite", actor_id=acting_user.id, subject_type="post", subject_id=original.id
+    )
+    original.refresh_from_db()
+    return original
+
+
+@transaction.atomic
+def do_unfavourite(post: Post, *, acting_user: Account) -> Post:
+    original = _original(post)
+    deleted, _ = Favourite.objects.filter(account=acting_user, post=original).delete()
+    if deleted:
+        Post.objects.filter(id=original.id, favourites_count__gt=0).update(
+            favourites_count=F("favourites_count") - 1
+        )
+        record_event(
+            "post.unfavourite", actor_id=acting_user.id, subject_type="post", subject_id=original.id
+        )
+    original.refresh_from_db()
+    return original

@@ -1,0 +1,292 @@
+"""Reads: timelines, threads, lists of accounts. Every one goes through ``tidings.visibility``.
+
+Pagination is by id cursor, as Mastodon's API does it: ``max_id`` (older
+than), ``since_id`` (newer than, newest first) and ``min_id`` (immediately
+newer than, oldest first, returned newest first). Never OFFSET.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from tidings.social.models import (
+    Account,
+    Favourite,
+    Follow,
+    Hashtag,
+    HomeEntry,
+    Notification,
+    Post,
+    PostHashtag,
+    Visibility,
+)
+from tidings.visibility import (
+    Listing,
+    Viewer,
+    visible_accounts,
+    visible_notifications,
+    visible_posts,
+)
+
+MAX_LIMIT = 40
+DEFAULT_LIMIT = 20
+POST_RELATED = ("author", "repost_of", "repost_of__author", "in_reply_to_account")
+
+
+@dataclass(frozen=True)
+class Cursor:
+    max_id: int | None = None
+    since_id: int | None = None
+    min_id: int | None = None
+    limit: int = DEFAULT_LIMIT
+
+    @classmethod
+    def from_params(cls, params: dict, *, default_limit: int = DEFAULT_LIMIT) -> Cursor:
+        """Read ``max_id``/``since_id``/``min_id``/``limit`` leniently: junk is ignored, limit is clamped."""
+
+        def as_id(name: str) -> int | None:
+            try:
+                value = int(str(params.get(name, "")).strip())
+            except ValueError:
+                return None
+            return value if 0 <= value < 2**63 else None
+
+        try:
+            limit = int(params.get("limit", default_limit))
+        except (TypeError, ValueError):
+            limit = default_limit
+        return cls(
+            as_id("max_id"), as_id("since_id"), as_id("min_id"), max(1, min(limit, MAX_LIMIT))
+        )
+
+    @property
+    def ascending(self) -> bool:
+        return self.min_id is not None
+
+
+def _apply_cursor(queryset: QuerySet, field: str, cursor: Cursor, size: int) -> list:
+    if cursor.max_id is not None:
+        queryset = queryset.filter(**{f"{field}__lt": cursor.max_id})
+    if cursor.since_id is not None:
+        queryset = queryset.filter(**{f"{field}__gt": cursor.since_id})
+    if cursor.min_id is not None:
+        queryset = queryset.filter(**{f"{field}__gt": cursor.min_id})
+        return list(reversed(queryset.order_by(field)[:size]))
+    return list(queryset.order_by(f"-{field}")[:size])
+
+
+def _posts_by_ids(ids: Sequence[int], viewer: Viewer, listing: Listing) -> list[Post]:
+    if not ids:
+        return []
+    found = visible_posts(
+        Post.objects.filter(id__in=ids).select_related(*POST_RELATED), viewer, listing
+    ).in_bulk()
+    return [found[i] for i in ids if i in found]
+
+
+def _page_via_ids(
+    id_queryset: QuerySet, field: str, viewer: Viewer, listing: Listing, cursor: Cursor
+) -> list[Post]:
+    """Page through an index of post ids, then load the visible posts; usually two queries.
+
+    Over-fetches ids so that a few hidden posts still leave a full page; if too many
+    were hidden, it reads on from where it stopped.
+    """
+    result: list[Post] = []
+    current = cursor
+    for _ in range(5):
+        want = cursor.limit - len(result)
+        ids = [
+            row
+            for row in _apply_cursor(
+                id_queryset.values_list(field, flat=True), field, current, want + 10
+            )
+        ]
+        result += _posts_by_ids(ids, viewer, listing)
+        if len(ids) < want + 10 or len(result) >= cursor.limit:
+            break
+        edge = ids[0] if current.ascending else ids[-1]
+        current = (
+            Cursor(min_id=edge, limit=cursor.limit)
+            if current.ascending
+            else Cursor(max_id=edge, since_id=cursor.since_id, limit=cursor.limit)
+        )
+    if cursor.ascending:
+        return sorted(result, key=lambda p: p.id, reverse=True)[-cursor.limit :]
+    return result[: cursor.limit]
+
+
+def home_timeline(viewer: Viewer, cursor: Cursor) -> list[Post]:
+    """Posts of the accounts ``viewer`` follows and its own, newest first."""
+    assert viewer.account_id is not None
+    entries = HomeEntry.objects.filter(owner_id=viewer.account_id)
+    return _page_via_ids(entries, "post_id", viewer, Listing.HOME, cursor)
+
+
+def public_timeline(viewer: Viewer, cursor: Cursor) -> list[Post]:
+    """Every public original post and reply on this server (no reposts), newest first."""
+    posts = Post.objects.filter(visibility=Visibility.PUBLIC, repost_of__isnull=True)
+    return _page_via_ids(posts, "id", viewer, Listing.PUBLIC, cursor)
+
+
+def hashtag_timeline(viewer: Viewer, name: str, cursor: Cursor) -> list[Post]:
+    tag = Hashtag.objects.filter(name=name.lower().lstrip("#")).first()
+    if tag is None:
+        return []
+    links = PostHashtag.objects.filter(hashtag=tag, listed=True)
+    return _page_via_ids(links, "post_id", viewer, Listing.PUBLIC, cursor)
+
+
+def profile_timeline(
+    viewer: Viewer,
+    account: Account,
+    cursor: Cursor,
+    *,
+    exclude_replies: bool = False,
+    exclude_reposts: bool = False,
+) -> list[Post]:
+    posts = Post.objects.filter(author=account)
+    if exclude_replies:
+        posts = posts.filter(in_reply_to__isnull=True)
+    if exclude_reposts:
+        posts = posts.filter(repost_of__isnull=True)
+    return _page_via_ids(posts, "id", viewer, Listing.DIRECT, cursor)
+
+
+def thread(viewer: Viewer, post: Post, *, limit: int = 200) -> tuple[list[Post], list[Post]]:
+    """(ancestors oldest first, descendants in reading order) of ``post`` that ``viewer`` may see."""
+    ancestors: list[Post] = []
+    parent_id = post.in_reply_to_id
+    seen = {post.id}
+    while parent_id and parent_id not in seen and len(ancestors) < limit:
+        seen.add(parent_id)
+        parent = Post.objects.select_related(*POST_RELATED).filter(id=parent_id).first()
+        if parent is None:
+            break
+        ancestors.append(parent)
+        parent_id = parent.in_reply_to_id
+    visible_ancestor_ids = set(
+        visible_posts(
+            Post.objects.filter(id__in=[a.id for a in ancestors]), viewer, Listing.DIRECT
+        ).values_list("id", flat=True)
+    )
+    ancestors = [a for a in reversed(ancestors) if a.id in visible_ancestor_ids]
+
+    children: dict[int, list[Post]] = {}
+    frontier = [post.id]
+    total = 0
+    while frontier and total < limit:
+        level = list(
+            visible_posts(Post.objects.filter(in_reply_to_id__in=frontier), viewer, Listing.DIRECT)
+            .select_related(*POST_RELATED)
+            .order_by("id")[: limit - total]
+        )
+        for reply in level:
+            children.setdefault(reply.in_reply_to_id, []).append(reply)
+        total += len(level)
+        frontier = [r.id for r in level]
+    descendants: list[Post] = []
+
+    def walk(parent_id: int) -> None:
+        for child in children.get(parent_id, []):
+            descendants.append(child)
+            walk(child.id)
+
+    walk(post.id)
+    return ancestors, descendants
+
+
+def follow_list(
+    viewer: Viewer, account: Account, cursor: Cursor, *, followers: bool
+) -> tuple[list[Account], int | None]:
+    """Followers (or followings) of ``account``, newest follow first; also the next ``max_id`` cursor.
+
+    The cursor is the Follow row's id, as Mastodon pages these lists.
+    """
+    if followers:
+        links = Follow.objects.filter(followee=account)
+        other = "follower"
+    else:
+        links = Follow.objects.filter(follower=account)
+        other = "followee"
+    visible = visible_accounts(Account.objects.all(), viewer)
+    links = links.filter(**{f"{other}__in": visible}).select_related(other)
+    rows = _apply_cursor(links, "id", cursor, cursor.limit)
+    next_id = rows[-1].id if len(rows) == cursor.limit else None
+    return [getattr(row, other) for row in rows], next_id
+
+
+def notifications(
+    viewer: Viewer, cursor: Cursor, *, kinds: Sequence[str] = ()
+) -> list[Notification]:
+    assert viewer.account_id is not None
+    queryset = Notification.objects.filter(recipient_id=viewer.account_id)
+    if kinds:
+        queryset = queryset.filter(kind__in=kinds)
+    queryset = visible_notifications(queryset, viewer).select_related(
+        "actor",
+        "post",
+        "post__author",
+        "post__repost_of",
+        "post__repost_of__author",
+        "post__in_reply_to_account",
+    )
+    rows = _apply_cursor(queryset, "id", cursor, cursor.limit)
+    post_ids = [n.post_id for n in rows if n.post_id]
+    if post_ids:
+        shown = set(
+            visible_posts(Post.objects.filter(id__in=post_ids), viewer, Listing.DIRECT).values_list(
+                "id", flat=True
+            )
+        )
+        rows = [n for n in rows if n.post_id is None or n.post_id in shown]
+    return rows
+
+
+@dataclass(frozen=True)
+class ViewerFlags:
+    """What the viewer has done to each post on a page (one query each)."""
+
+    favourited: frozenset[int]
+    reposted: frozenset[int]
+
+    def favourited_post(self, post: Post) -> bool:
+        return (post.repost_of_id or post.id) in self.favourited
+
+    def reposted_post(self, post: Post) -> bool:
+        return (post.repost_of_id or post.id) in self.reposted
+
+
+def viewer_flags(viewer: Viewer, posts: Sequence[Post]) -> ViewerFlags:
+    if viewer.account_id is None or not posts:
+        return ViewerFlags(frozenset(), frozenset())
+    ids = {p.repost_of_id or p.id for p in posts}
+    favourited = Favourite.objects.filter(account_id=viewer.account_id, post_id__in=ids)
+    reposted = Post.objects.filter(author_id=viewer.account_id, repost_of_id__in=ids)
+    return ViewerFlags(
+        frozenset(favourited.values_list("post_id", flat=True)),
+        frozenset(reposted.values_list("repost_of_id", flat=True)),
+    )
+
+
+def accounts_who(viewer: Viewer, post: Post, cursor: Cursor, *, reposted: bool) -> list[Account]:
+    """Accounts that reposted (or favourited) ``post``, that the viewer may see."""
+    visible = visible_accounts(Account.objects.all(), viewer)
+    if reposted:
+        rows = _apply_cursor(
+            visible_posts(Post.objects.filter(repost_of=post), viewer, Listing.DIRECT)
+            .filter(author__in=visible)
+            .select_related("author"),
+            "id",
+            cursor,
+            cursor.limit,
+        )
+        return [r.author for r in rows]
+    favs = Favourite.objects.filter(post=post, account__in=visible).select_related("account")
+    return [f.account for f in _apply_cursor(favs, "id", cursor, cursor.limit)]
+
+
+PostLoader = Callable[[Viewer, Cursor], list[Post]]

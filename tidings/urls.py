@@ -1,0 +1,12 @@
+"""URL map: the web UI at the root; the API under /api, /oauth and /.well-known."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("tidings.web.urls")),
+]
+
+handler400 = "tidings.web.views.errors.bad_request"
+handler403 = "tidings.web.views.errors.permission_denied"
+handler404 = "tidings.web.views.errors.page_not_found"
+handler500 = "tidings.web.views.errors.server_error"

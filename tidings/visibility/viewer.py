@@ -1,0 +1,70 @@
+"""Who is looking: the account (if signed in) and the countries the request is seen from.
+
+A ``Viewer`` is built once per request (see ``middleware.py``) and carries the
+per-viewer relation sets (blocks, mutes) so that a page asks for them once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.db.models import Q
+
+from tidings.social.models import Account, Block, Mute
+
+
+@dataclass(eq=False)
+class Viewer:
+    account: Account | None
+    countries: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.account is not None
+
+    @property
+    def account_id(self) -> int | None:
+        return self.account.id if self.account is not None else None
+
+    @cached_property
+    def blocked_ids(self) -> frozenset[int]:
+        """Accounts this viewer blocks or is blocked by: neither sees the other in lists."""
+        if self.account is None:
+            return frozenset()
+        me = self.account.id
+        pairs = Block.objects.filter(Q(blocker_id=me) | Q(blocked_id=me)).values_list(
+            "blocker_id", "blocked_id"
+        )
+        return frozenset(other for a, b in pairs for other in (a, b) if other != me)
+
+    @cached_property
+    def blocked_by_ids(self) -> frozenset[int]:
+        """Accounts that block this viewer (they are hidden from it even when fetched directly)."""
+        if self.account is None:
+            return frozenset()
+        return frozenset(
+            Block.objects.filter(blocked_id=self.account.id).values_list("blocker_id", flat=True)
+        )
+
+    @cached_property
+    def muted_ids(self) -> frozenset[int]:
+        if self.account is None:
+            return frozenset()
+        return frozenset(
+            Mute.objects.filter(muter_id=self.account.id).values_list("muted_id", flat=True)
+        )
+
+    def hidden_author_ids(self, *, include_mutes: bool) -> frozenset[int]:
+        return self.blocked_ids | self.muted_ids if include_mutes else self.blocked_ids
+
+
+def anonymous_viewer(countries: frozenset[str] = frozenset()) -> Viewer:
+    return Viewer(account=None, countries=countries)
+
+
+def viewer_for_account(account: Account | None, countries: frozenset[str] = frozenset()) -> Viewer:
+    """A viewer for ``account``; its self-declared country always counts as one of its countries."""
+    if account is not None and account.country:
+        countries = countries | {account.country.upper()}
+    return Viewer(account=account, countries=frozenset(countries))
