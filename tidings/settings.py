@@ -155,6 +155,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 EMAIL_BACKEND = env.str(
     "TIDINGS_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
 )
+EMAIL_FILE_PATH = env.str("TIDINGS_EMAIL_FILE_PATH", default=str(DATA_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env.str("TIDINGS_EMAIL_FROM", default=f"tidings@{DOMAIN.split(':')[0]}")
 
 #: Above this many followers an author's posts are merged into home timelines

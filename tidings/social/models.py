@@ -72,6 +72,10 @@ class Account(AbstractBaseUser, PermissionsMixin):
     verified = models.BooleanField(default=False)
     locked = models.BooleanField(default=False)
     suspended_at = models.DateTimeField(null=True, blank=True)
+    email_confirmed_at = models.DateTimeField(null=True, blank=True)
+    approved = models.BooleanField(
+        default=True, help_text="False while a sign-up waits for approval (registrations=approval)."
+    )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
