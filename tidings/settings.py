@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "tidings",
     "tidings.audit",
     "tidings.social",
+    "tidings.legal",
     "tidings.web",
 ]
 

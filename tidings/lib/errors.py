@@ -25,3 +25,29 @@ class NotPermitted(TidingsError):
 
 class NotFound(TidingsError):
     status = 404
+
+
+class Withheld(TidingsError):
+    """The subject is withheld in the viewer's country in response to a legal demand (451).
+
+    ``handle`` is the account concerned, ``scope`` "account" or "status",
+    ``countries`` the viewer's countries where it is withheld.
+    """
+
+    status = 451
+
+    def __init__(self, *, handle: str, scope: str, countries: frozenset[str]) -> None:
+        from tidings.lib.countries import country_name
+
+        self.handle = handle
+        self.scope = scope
+        self.countries = countries
+        places = " and ".join(sorted(country_name(c) for c in countries)) or "your country"
+        if scope == "account":
+            message = f"@{handle} has been withheld in {places} in response to a legal demand."
+        else:
+            message = (
+                f"This post from @{handle} has been withheld in {places} "
+                "in response to a legal demand."
+            )
+        super().__init__(message)

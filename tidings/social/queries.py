@@ -14,10 +14,12 @@ from django.db.models import QuerySet
 
 from tidings.social.models import (
     Account,
+    Block,
     Favourite,
     Follow,
     Hashtag,
     HomeEntry,
+    Mute,
     Notification,
     Post,
     PostHashtag,
@@ -290,3 +292,33 @@ def accounts_who(viewer: Viewer, post: Post, cursor: Cursor, *, reposted: bool) 
 
 
 PostLoader = Callable[[Viewer, Cursor], list[Post]]
+
+
+def unread_notifications_count(viewer: Viewer) -> int:
+    """How many of the viewer's notifications are unread, counting only ones it may still see."""
+    if viewer.account_id is None:
+        return 0
+    queryset = Notification.objects.filter(recipient_id=viewer.account_id, read_at__isnull=True)
+    return visible_notifications(queryset, viewer).count()
+
+
+@dataclass(frozen=True)
+class Relationship:
+    """What the viewer has done to one account, and whether it follows the viewer."""
+
+    following: bool = False
+    followed_by: bool = False
+    blocking: bool = False
+    muting: bool = False
+
+
+def relationship(viewer: Viewer, account: Account) -> Relationship:
+    if viewer.account_id is None or viewer.account_id == account.id:
+        return Relationship()
+    me = viewer.account_id
+    return Relationship(
+        following=Follow.objects.filter(follower_id=me, followee_id=account.id).exists(),
+        followed_by=Follow.objects.filter(follower_id=account.id, followee_id=me).exists(),
+        blocking=Block.objects.filter(blocker_id=me, blocked_id=account.id).exists(),
+        muting=Mute.objects.filter(muter_id=me, muted_id=account.id).exists(),
+    )

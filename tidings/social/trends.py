@@ -9,7 +9,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from tidings.social.models import Hashtag, PostHashtag
-from tidings.visibility import Viewer
+from tidings.visibility import Viewer, visible_hashtag_links
 
 
 @dataclass(frozen=True)
@@ -22,9 +22,7 @@ class Trend:
 def trending_hashtags(viewer: Viewer, *, limit: int = 10, hours: int = 24) -> list[Trend]:
     since = timezone.now() - timedelta(hours=hours)
     rows = list(
-        PostHashtag.objects.filter(
-            created_at__gte=since, listed=True, author__suspended_at__isnull=True
-        )
+        visible_hashtag_links(PostHashtag.objects.filter(created_at__gte=since), viewer)
         .values("hashtag_id")
         .annotate(uses=Count("id"), accounts=Count("author_id", distinct=True))
         .order_by("-accounts", "-uses", "hashtag_id")[:limit]

@@ -13,8 +13,12 @@ from tidings.visibility.policy import (
     can_view_account,
     can_view_post,
     visible_accounts,
+    visible_hashtag_links,
     visible_notifications,
     visible_posts,
+    withheld_account_for,
+    withheld_extension,
+    withheld_post_for,
 )
 from tidings.visibility.viewer import Viewer, anonymous_viewer, viewer_for_account
 
@@ -28,6 +32,10 @@ __all__ = [
     "can_view_post",
     "viewer_for_account",
     "visible_accounts",
+    "visible_hashtag_links",
     "visible_notifications",
     "visible_posts",
+    "withheld_account_for",
+    "withheld_extension",
+    "withheld_post_for",
 ]

@@ -11,6 +11,10 @@ The rules, each written once per form below:
 - ``listing_allows``: public and hashtag timelines and search list only
   public posts (unlisted ones are reachable but not listed).
 - a repost is visible only when the post it reposts is.
+- ``not_withheld``: a post or account withheld in one of the viewer's
+  countries is absent from every list and answers 451 when fetched directly;
+  an account withholding covers everything the account wrote. Authors always
+  see their own content.
 """
 
 from __future__ import annotations
@@ -19,8 +23,17 @@ from enum import Enum
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from tidings.lib.errors import NotFound
-from tidings.social.models import Account, Follow, Mention, Notification, Post, Visibility
+from tidings.lib.countries import EVERYWHERE
+from tidings.lib.errors import NotFound, Withheld
+from tidings.social.models import (
+    Account,
+    Follow,
+    Mention,
+    Notification,
+    Post,
+    PostHashtag,
+    Visibility,
+)
 from tidings.visibility.viewer import Viewer
 
 
@@ -35,10 +48,61 @@ class Listing(Enum):
 # -- one object -------------------------------------------------------------
 
 
-def can_view_account(viewer: Viewer, account: Account) -> bool:
+def _account_reachable(viewer: Viewer, account: Account) -> bool:
     if account.is_suspended:
         return False
     return account.id not in viewer.blocked_by_ids
+
+
+def withheld_account_for(viewer: Viewer, account: Account) -> Withheld | None:
+    """Why ``account`` is withheld from ``viewer`` (None when it is not, or it is the viewer's own)."""
+    if not viewer.countries or account.id == viewer.account_id:
+        return None
+    countries = viewer.withheld.account_countries(account.id, viewer.now)
+    matched = _matching(countries, viewer.countries)
+    if not matched:
+        return None
+    return Withheld(handle=account.username, scope="account", countries=matched)
+
+
+def withheld_post_for(viewer: Viewer, post: Post) -> Withheld | None:
+    """Why ``post`` is withheld from ``viewer``: its own withholding, its author's, or its original's."""
+    if not viewer.countries or post.author_id == viewer.account_id:
+        return None
+    by_author = withheld_account_for(viewer, post.author)
+    if by_author is not None:
+        return Withheld(handle=post.author.username, scope="account", countries=by_author.countries)
+    matched = _matching(viewer.withheld.post_countries(post.id, viewer.now), viewer.countries)
+    if matched:
+        return Withheld(handle=post.author.username, scope="status", countries=matched)
+    if post.repost_of_id is not None:
+        return withheld_post_for(viewer, post.repost_of)
+    return None
+
+
+def _matching(withheld_in: frozenset[str], viewer_countries: frozenset[str]) -> frozenset[str]:
+    if not withheld_in:
+        return frozenset()
+    if EVERYWHERE in withheld_in:
+        return viewer_countries
+    return withheld_in & viewer_countries
+
+
+def withheld_extension(viewer: Viewer, obj: Post | Account) -> dict[str, object] | None:
+    """The API's ``withheld`` object (country codes where it is withheld now) or None."""
+    index, now = viewer.withheld, viewer.now
+    if isinstance(obj, Account):
+        codes = index.account_countries(obj.id, now)
+        return {"country_codes": sorted(codes), "scope": "account"} if codes else None
+    account_codes = index.account_countries(obj.author_id, now)
+    codes = index.post_countries(obj.id, now) | account_codes
+    if not codes:
+        return None
+    return {"country_codes": sorted(codes), "scope": "account" if account_codes else "status"}
+
+
+def can_view_account(viewer: Viewer, account: Account) -> bool:
+    return _account_reachable(viewer, account) and withheld_account_for(viewer, account) is None
 
 
 def _privacy_allows(viewer: Viewer, post: Post) -> bool:
@@ -54,15 +118,15 @@ def _privacy_allows(viewer: Viewer, post: Post) -> bool:
     )
 
 
+def _post_reachable(viewer: Viewer, post: Post) -> bool:
+    if not _account_reachable(viewer, post.author) or not _privacy_allows(viewer, post):
+        return False
+    return post.repost_of_id is None or _post_reachable(viewer, post.repost_of)
+
+
 def can_view_post(viewer: Viewer, post: Post) -> bool:
     """Whether ``viewer`` may see ``post`` when it is fetched directly."""
-    if not can_view_account(viewer, post.author):
-        return False
-    if not _privacy_allows(viewer, post):
-        return False
-    if post.repost_of_id is not None:
-        return can_view_post(viewer, post.repost_of)
-    return True
+    return _post_reachable(viewer, post) and withheld_post_for(viewer, post) is None
 
 
 def access_post(viewer: Viewer, post_id: int | str) -> Post:
@@ -73,8 +137,11 @@ def access_post(viewer: Viewer, post_id: int | str) -> Post:
         )
     except (Post.DoesNotExist, ValueError, TypeError, OverflowError):
         raise NotFound("That post does not exist or is not visible to you.") from None
-    if not can_view_post(viewer, post):
+    if not _post_reachable(viewer, post):
         raise NotFound("That post does not exist or is not visible to you.")
+    withheld = withheld_post_for(viewer, post)
+    if withheld is not None:
+        raise withheld
     return post
 
 
@@ -87,8 +154,11 @@ def access_account(viewer: Viewer, handle_or_id: str | int, *, by_id: bool = Fal
             account = Account.objects.get(username__iexact=str(handle_or_id).lstrip("@"))
     except (Account.DoesNotExist, ValueError, TypeError, OverflowError):
         raise NotFound(f"There is no account {_shown(handle_or_id, by_id)}.") from None
-    if not can_view_account(viewer, account):
+    if not _account_reachable(viewer, account):
         raise NotFound(f"There is no account {_shown(handle_or_id, by_id)}.")
+    withheld = withheld_account_for(viewer, account)
+    if withheld is not None:
+        raise withheld
     return account
 
 
@@ -127,13 +197,42 @@ def visible_posts(queryset: QuerySet[Post], viewer: Viewer, listing: Listing) ->
     )
     if hidden:
         original_ok &= ~Q(repost_of__author_id__in=hidden)
-    return queryset.filter(Q(repost_of__isnull=True) | original_ok)
+    queryset = queryset.filter(Q(repost_of__isnull=True) | original_ok)
+    return _not_withheld(queryset, viewer)
+
+
+def _not_withheld(queryset: QuerySet[Post], viewer: Viewer, prefix: str = "") -> QuerySet[Post]:
+    """Drop posts withheld for the viewer: by author, by post, or as reposts of such posts."""
+    accounts, posts = viewer.withheld_ids
+    if not accounts and not posts:
+        return queryset
+    me = viewer.account_id
+    mine = Q(**{f"{prefix}author_id": me}) if me is not None else Q(pk__in=[])
+    withheld = Q(**{f"{prefix}author_id__in": accounts}) | Q(**{f"{prefix}id__in": posts})
+    withheld |= Q(**{f"{prefix}repost_of__author_id__in": accounts}) | Q(
+        **{f"{prefix}repost_of_id__in": posts}
+    )
+    return queryset.exclude(withheld & ~mine)
 
 
 def visible_accounts(queryset: QuerySet[Account], viewer: Viewer) -> QuerySet[Account]:
     queryset = queryset.filter(suspended_at__isnull=True)
     if viewer.blocked_by_ids:
         queryset = queryset.exclude(id__in=viewer.blocked_by_ids)
+    withheld_accounts = viewer.withheld_ids[0] - {viewer.account_id}
+    if withheld_accounts:
+        queryset = queryset.exclude(id__in=withheld_accounts)
+    return queryset
+
+
+def visible_hashtag_links(queryset: QuerySet[PostHashtag], viewer: Viewer) -> QuerySet[PostHashtag]:
+    """Hashtag uses that count for ``viewer`` (trends): listed, live authors, nothing withheld."""
+    queryset = queryset.filter(listed=True, author__suspended_at__isnull=True)
+    accounts, posts = viewer.withheld_ids
+    if accounts:
+        queryset = queryset.exclude(author_id__in=accounts)
+    if posts:
+        queryset = queryset.exclude(post_id__in=posts)
     return queryset
 
 
@@ -145,4 +244,15 @@ def visible_notifications(
     queryset = queryset.filter(actor__suspended_at__isnull=True)
     if hidden:
         queryset = queryset.exclude(actor_id__in=hidden)
-    return queryset.filter(Q(post__isnull=True) | Q(post__author__suspended_at__isnull=True))
+    accounts, posts = viewer.withheld_ids
+    if accounts:
+        queryset = queryset.exclude(actor_id__in=accounts)
+    queryset = queryset.filter(Q(post__isnull=True) | Q(post__author__suspended_at__isnull=True))
+    if accounts or posts:
+        queryset = queryset.exclude(
+            Q(post__author_id__in=accounts)
+            | Q(post_id__in=posts)
+            | Q(post__repost_of_id__in=posts)
+            | Q(post__repost_of__author_id__in=accounts)
+        )
+    return queryset

@@ -7,10 +7,13 @@ per-viewer relation sets (blocks, mutes) so that a page asks for them once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 
 from django.db.models import Q
+from django.utils import timezone
 
+from tidings.legal.withheld import WithheldIndex, withheld_index
 from tidings.social.models import Account, Block, Mute
 
 
@@ -54,6 +57,22 @@ class Viewer:
         return frozenset(
             Mute.objects.filter(muter_id=self.account.id).values_list("muted_id", flat=True)
         )
+
+    @cached_property
+    def now(self) -> datetime:
+        """The request's clock: every withholding check in one request uses the same instant."""
+        return timezone.now()
+
+    @cached_property
+    def withheld(self) -> WithheldIndex:
+        return withheld_index()
+
+    @cached_property
+    def withheld_ids(self) -> tuple[frozenset[int], frozenset[int]]:
+        """(account ids, post ids) withheld for this viewer's countries right now."""
+        if not self.countries:
+            return frozenset(), frozenset()
+        return self.withheld.hidden_ids(self.countries, self.now)
 
     def hidden_author_ids(self, *, include_mutes: bool) -> frozenset[int]:
         return self.blocked_ids | self.muted_ids if include_mutes else self.blocked_ids

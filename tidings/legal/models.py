@@ -1,0 +1,217 @@
+"""Authorities, their demands, each line of a demand, and the withholdings decided on them.
+
+Legal actions never delete: a withholding hides its subject in some countries
+until it is lifted or its ``ends_at`` passes; both stay on record.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from tidings.lib.snowflake import new_snowflake
+
+
+class AuthorityKind(models.TextChoices):
+    MINISTRY = "ministry", "Ministry"
+    COURT = "court", "Court"
+    POLICE = "police", "Police"
+    REGULATOR = "regulator", "Regulator"
+    OTHER = "other", "Other"
+
+
+class Authority(models.Model):
+    name = models.CharField(max_length=200)
+    country = models.CharField(max_length=2)
+    kind = models.CharField(
+        max_length=16, choices=AuthorityKind.choices, default=AuthorityKind.OTHER
+    )
+    contact = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["name", "country"], name="authority_name_country")
+        ]
+        verbose_name_plural = "authorities"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country})"
+
+
+class DemandKind(models.TextChoices):
+    ORDER = "order", "Order"
+    EMERGENCY_ORDER = "emergency_order", "Emergency order"
+    COURT_ORDER = "court_order", "Court order"
+
+
+class DemandStatus(models.TextChoices):
+    RECEIVED = "received", "Received"
+    IN_REVIEW = "in_review", "In review"
+    ACTIONED = "actioned", "Actioned"
+    CLOSED = "closed", "Closed"
+
+
+class Demand(models.Model):
+    """One order from an authority, with the original file kept byte for byte."""
+
+    id = models.BigIntegerField(primary_key=True, default=new_snowflake, editable=False)
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="demands")
+    reference = models.CharField(max_length=200)
+    country = models.CharField(max_length=2)
+    legal_basis = models.TextField(blank=True)
+    legal_basis_code = models.CharField(max_length=64, blank=True)
+    kind = models.CharField(max_length=20, choices=DemandKind.choices, default=DemandKind.ORDER)
+    received_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField(null=True, blank=True)
+    confidential = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=16, choices=DemandStatus.choices, default=DemandStatus.RECEIVED
+    )
+    original_filename = models.CharField(max_length=255, blank=True)
+    original_content_type = models.CharField(max_length=100, blank=True)
+    original_bytes = models.BinaryField(blank=True, default=b"")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    notices_released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "due_at"], name="demand_status_due")]
+
+    def __str__(self) -> str:
+        return f"{self.authority.name} {self.reference}"
+
+
+class MatchStatus(models.TextChoices):
+    MATCHED = "matched", "Matched"
+    UNKNOWN = "unknown", "Unknown"
+    INVALID = "invalid", "Invalid"
+    DUPLICATE = "duplicate", "Duplicate"
+
+
+class ReviewState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    WITHHELD = "withheld", "Withheld"
+    DECLINED = "declined", "Declined"
+    ESCALATED = "escalated", "Escalated"
+    LIFTED = "lifted", "Lifted"
+
+
+#: The only moves an item's review state may make (see ``states.move_item``).
+REVIEW_TRANSITIONS: dict[str, frozenset[str]] = {
+    ReviewState.PENDING: frozenset(
+        {ReviewState.WITHHELD, ReviewState.DECLINED, ReviewState.ESCALATED}
+    ),
+    ReviewState.ESCALATED: frozenset({ReviewState.WITHHELD, ReviewState.DECLINED}),
+    ReviewState.WITHHELD: frozenset({ReviewState.LIFTED}),
+    ReviewState.DECLINED: frozenset(),
+    ReviewState.LIFTED: frozenset({ReviewState.WITHHELD}),
+}
+
+
+class DemandItem(models.Model):
+    """One line of a demand: the raw text exactly as received and what it resolved to."""
+
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="items")
+    line_number = models.PositiveIntegerField()
+    raw = models.TextField()
+    target = models.TextField(blank=True)
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    post = models.ForeignKey(
+        "social.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    match_status = models.CharField(max_length=16, choices=MatchStatus.choices)
+    match_reason = models.CharField(max_length=300, blank=True)
+    review_state = models.CharField(
+        max_length=16, choices=ReviewState.choices, default=ReviewState.PENDING
+    )
+    decision_reason = models.TextField(blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["demand", "line_number"], name="demanditem_line")
+        ]
+        indexes = [
+            models.Index(fields=["demand", "match_status", "review_state"], name="demanditem_state")
+        ]
+
+    def __str__(self) -> str:
+        return f"line {self.line_number}: {self.raw[:60]}"
+
+
+class WithholdingQuerySet(models.QuerySet["Withholding"]):
+    def active_at(self, moment) -> WithholdingQuerySet:
+        """In force at ``moment``: started, not lifted, and not yet ended (the clock is the filter)."""
+        return self.filter(
+            Q(ends_at__isnull=True) | Q(ends_at__gt=moment),
+            starts_at__lte=moment,
+            lifted_at__isnull=True,
+        )
+
+
+class Withholding(models.Model):
+    """A subject (account or post) hidden in ``countries`` (``XX`` = everywhere) for a time."""
+
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    post = models.ForeignKey(
+        "social.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    countries = models.JSONField(help_text="ISO 3166-1 alpha-2 codes; XX means everywhere.")
+    starts_at = models.DateTimeField(default=timezone.now)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lift_reason = models.TextField(blank=True)
+    demand_item = models.ForeignKey(
+        DemandItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="withholdings"
+    )
+    reason = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = WithholdingQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(account__isnull=False, post__isnull=True)
+                | Q(account__isnull=True, post__isnull=False),
+                name="withholding_one_subject",
+            )
+        ]
+        indexes = [models.Index(fields=["lifted_at", "ends_at"], name="withholding_active")]
+
+    def __str__(self) -> str:
+        subject = f"account {self.account_id}" if self.account_id else f"post {self.post_id}"
+        return f"{subject} in {','.join(self.countries)}"
+
+    @property
+    def scope(self) -> str:
+        return "account" if self.account_id else "status"
+
+
+class LegalStateVersion(models.Model):
+    """A single counter bumped whenever withholdings change; readers reload their cache on change."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    version = models.BigIntegerField(default=0)

@@ -1,0 +1,124 @@
+"""The set of withheld subjects, loaded once per process and reloaded when it changes.
+
+Withholdings are few (thousands, not millions), so each process keeps them
+all in memory, keyed by subject. A one-row counter (``LegalStateVersion``) is
+bumped in the same transaction as every change; a request reads it once and
+reloads only when it moved, so a decision takes effect on the next request
+after it commits. Start and end times are checked against the clock on every
+lookup: expiry is exact with no background job.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import F
+from django.utils import timezone
+
+from tidings.lib.countries import EVERYWHERE
+
+
+@dataclass(frozen=True)
+class WithheldEntry:
+    withholding_id: int
+    countries: frozenset[str]
+    starts_at: datetime
+    ends_at: datetime | None
+
+    def active(self, now: datetime) -> bool:
+        return self.starts_at <= now and (self.ends_at is None or self.ends_at > now)
+
+    def applies_to(self, countries: Iterable[str]) -> bool:
+        return EVERYWHERE in self.countries or not self.countries.isdisjoint(countries)
+
+
+@dataclass(frozen=True)
+class WithheldIndex:
+    version: int
+    accounts: dict[int, tuple[WithheldEntry, ...]] = field(default_factory=dict)
+    posts: dict[int, tuple[WithheldEntry, ...]] = field(default_factory=dict)
+
+    @staticmethod
+    def _countries(entries: tuple[WithheldEntry, ...], now: datetime) -> frozenset[str]:
+        return frozenset(c for e in entries if e.active(now) for c in e.countries)
+
+    def account_countries(self, account_id: int, now: datetime) -> frozenset[str]:
+        """Countries where the account (and so all it wrote) is withheld now."""
+        return self._countries(self.accounts.get(account_id, ()), now)
+
+    def post_countries(self, post_id: int, now: datetime) -> frozenset[str]:
+        """Countries where this post itself is withheld now (account withholdings not included)."""
+        return self._countries(self.posts.get(post_id, ()), now)
+
+    def hidden_ids(
+        self, countries: frozenset[str], now: datetime
+    ) -> tuple[frozenset[int], frozenset[int]]:
+        """(account ids, post ids) withheld now for a viewer in any of ``countries``."""
+        if not self.accounts and not self.posts:
+            return frozenset(), frozenset()
+
+        def pick(table: dict[int, tuple[WithheldEntry, ...]]) -> frozenset[int]:
+            return frozenset(
+                subject
+                for subject, entries in table.items()
+                if any(e.active(now) and e.applies_to(countries) for e in entries)
+            )
+
+        return pick(self.accounts), pick(self.posts)
+
+
+_lock = threading.Lock()
+_cached: WithheldIndex | None = None
+
+
+def _current_version() -> int:
+    from tidings.legal.models import LegalStateVersion
+
+    row = LegalStateVersion.objects.filter(id=1).values_list("version", flat=True).first()
+    return row or 0
+
+
+def _load(version: int) -> WithheldIndex:
+    from tidings.legal.models import Withholding
+
+    accounts: dict[int, list[WithheldEntry]] = defaultdict(list)
+    posts: dict[int, list[WithheldEntry]] = defaultdict(list)
+    rows = (
+        Withholding.objects.filter(lifted_at__isnull=True)
+        .exclude(ends_at__lte=timezone.now())
+        .values_list("id", "account_id", "post_id", "countries", "starts_at", "ends_at")
+    )
+    for wid, account_id, post_id, countries, starts_at, ends_at in rows:
+        entry = WithheldEntry(wid, frozenset(countries), starts_at, ends_at)
+        (accounts[account_id] if account_id else posts[post_id]).append(entry)
+    return WithheldIndex(
+        version,
+        {k: tuple(v) for k, v in accounts.items()},
+        {k: tuple(v) for k, v in posts.items()},
+    )
+
+
+def withheld_index() -> WithheldIndex:
+    """The current index; one cheap query to check the version, a reload only when it changed."""
+    global _cached
+    version = _current_version()
+    cached = _cached
+    if cached is not None and cached.version == version:
+        return cached
+    with _lock:
+        if _cached is None or _cached.version != version:
+            _cached = _load(version)
+        return _cached
+
+
+def bump_version() -> None:
+    """Call inside the transaction of any change to withholdings."""
+    from tidings.legal.models import LegalStateVersion
+
+    updated = LegalStateVersion.objects.filter(id=1).update(version=F("version") + 1)
+    if not updated:
+        LegalStateVersion.objects.create(id=1, version=1)
