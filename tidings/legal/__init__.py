@@ -1,0 +1,1 @@
+"""Authorities, demands, demand items, decisions, withholdings, notices."""
