@@ -211,7 +211,7 @@ class Withholding(models.Model):
 
 
 class LegalStateVersion(models.Model):
-    """A single counter bumped whenever withholdings change; readers reload their cache on change."""
+    """A single row whose value changes (at random) with every change to withholdings."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     version = models.BigIntegerField(default=0)

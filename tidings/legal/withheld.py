@@ -1,8 +1,9 @@
 """The set of withheld subjects, loaded once per process and reloaded when it changes.
 
 Withholdings are few (thousands, not millions), so each process keeps them
-all in memory, keyed by subject. A one-row counter (``LegalStateVersion``) is
-bumped in the same transaction as every change; a request reads it once and
+all in memory, keyed by subject. A one-row version (``LegalStateVersion``) gets a
+new random value in the same transaction as every change (random, not a
+counter, so a rolled-back or re-created database never repeats a version); a request reads it once and
 reloads only when it moved, so a decision takes effect on the next request
 after it commits. Start and end times are checked against the clock on every
 lookup: expiry is exact with no background job.
@@ -10,13 +11,13 @@ lookup: expiry is exact with no background job.
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import F
 from django.utils import timezone
 
 from tidings.lib.countries import EVERYWHERE
@@ -119,6 +120,5 @@ def bump_version() -> None:
     """Call inside the transaction of any change to withholdings."""
     from tidings.legal.models import LegalStateVersion
 
-    updated = LegalStateVersion.objects.filter(id=1).update(version=F("version") + 1)
-    if not updated:
-        LegalStateVersion.objects.create(id=1, version=1)
+    version = secrets.randbits(62) + 1
+    LegalStateVersion.objects.update_or_create(id=1, defaults={"version": version})

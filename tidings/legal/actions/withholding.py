@@ -1,0 +1,164 @@
+"""Withholding a subject in some countries, and lifting it. Neither ever deletes content."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from tidings.audit.chain import EventSpec, record_events
+from tidings.legal.models import DemandItem, Withholding
+from tidings.legal.roles import check_desk_access, check_desk_admin
+from tidings.legal.withheld import bump_version
+from tidings.lib.countries import EVERYWHERE, normalise_country
+from tidings.lib.errors import InvalidInput
+from tidings.social.models import Account, Post
+
+LIFT_REASONS = (
+    "restored by us",
+    "order withdrawn",
+    "appeal granted",
+    "emergency order lapsed",
+    "other",
+)
+
+
+def check_countries(countries: Sequence[str], *, acting_user: Account) -> list[str]:
+    """Upper-cased, validated, de-duplicated codes; ``XX`` (everywhere) needs a legal admin."""
+    codes = list(dict.fromkeys(normalise_country(c, allow_everywhere=True) for c in countries))
+    codes = [c for c in codes if c]
+    if not codes:
+        raise InvalidInput("Name at least one country to withhold in.")
+    if EVERYWHERE in codes:
+        check_desk_admin(acting_user, "withhold content everywhere")
+        return [EVERYWHERE]
+    return codes
+
+
+def check_until(until: datetime | None, *, now: datetime) -> datetime | None:
+    if until is not None and until <= now:
+        raise InvalidInput("The end of a withholding must be in the future.")
+    return until
+
+
+def build_withholding(
+    *,
+    account: Account | None,
+    post: Post | None,
+    countries: list[str],
+    until: datetime | None,
+    demand_item: DemandItem | None,
+    reason: str,
+    acting_user: Account,
+    now: datetime,
+) -> Withholding:
+    if (account is None) == (post is None):
+        raise InvalidInput("A withholding is of one account or one post.")
+    return Withholding(
+        account=account,
+        post=post,
+        countries=countries,
+        starts_at=now,
+        ends_at=until,
+        demand_item=demand_item,
+        reason=reason,
+        created_by=acting_user,
+        created_at=now,
+    )
+
+
+def withhold_event(withholding: Withholding, acting_user: Account) -> EventSpec:
+    return EventSpec(
+        "legal.withhold",
+        acting_user.id,
+        "withholding",
+        str(withholding.id),
+        {
+            "account": withholding.account_id,
+            "post": withholding.post_id,
+            "countries": withholding.countries,
+            "ends_at": withholding.ends_at.isoformat() if withholding.ends_at else None,
+            "demand_item": withholding.demand_item_id,
+            "reason": withholding.reason,
+        },
+    )
+
+
+@transaction.atomic
+def do_withhold(
+    *,
+    account: Account | None = None,
+    post: Post | None = None,
+    countries: Sequence[str],
+    until: datetime | None = None,
+    demand_item: DemandItem | None = None,
+    reason: str,
+    acting_user: Account,
+) -> Withholding:
+    """Hide an account (and all it wrote) or a post in ``countries`` from now until ``until``."""
+    check_desk_access(acting_user)
+    if not (reason or "").strip():
+        raise InvalidInput("A reason is required.")
+    now = timezone.now()
+    withholding = build_withholding(
+        account=account,
+        post=post,
+        countries=check_countries(countries, acting_user=acting_user),
+        until=check_until(until, now=now),
+        demand_item=demand_item,
+        reason=reason.strip(),
+        acting_user=acting_user,
+        now=now,
+    )
+    withholding.save(force_insert=True)
+    record_events([withhold_event(withholding, acting_user)])
+    bump_version()
+    return withholding
+
+
+def check_lift_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(f"A reason is required (e.g. {', '.join(LIFT_REASONS[:3])}).")
+    return reason
+
+
+@transaction.atomic
+def do_lift_withholdings(
+    withholdings: Sequence[Withholding], *, reason: str, acting_user: Account
+) -> list[Withholding]:
+    """Reinstate: each withholding is marked lifted (never deleted); one audit event each."""
+    check_desk_access(acting_user)
+    reason = check_lift_reason(reason)
+    now = timezone.now()
+    ids = [w.id for w in withholdings]
+    rows = list(Withholding.objects.select_for_update().filter(id__in=ids).order_by("id"))
+    if len(rows) != len(set(ids)):
+        raise InvalidInput("Some of these withholdings do not exist.")
+    already = [w.id for w in rows if w.lifted_at is not None]
+    if already:
+        raise InvalidInput(f"Withholding {already[0]} was already lifted.")
+    for row in rows:
+        row.lifted_at, row.lifted_by, row.lift_reason = now, acting_user, reason
+    Withholding.objects.bulk_update(rows, ["lifted_at", "lifted_by", "lift_reason"])
+    record_events(
+        EventSpec(
+            "legal.lift",
+            acting_user.id,
+            "withholding",
+            str(row.id),
+            {"reason": reason, "account": row.account_id, "post": row.post_id},
+        )
+        for row in rows
+    )
+    bump_version()
+    return rows
+
+
+def do_lift_withholding(
+    withholding: Withholding, *, reason: str, acting_user: Account
+) -> Withholding:
+    """Reinstate one withholding; see :func:`do_lift_withholdings`."""
+    return do_lift_withholdings([withholding], reason=reason, acting_user=acting_user)[0]

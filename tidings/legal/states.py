@@ -1,0 +1,39 @@
+"""The review state graph of a demand item; only actions move an item, and only along an edge."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from tidings.legal.models import REVIEW_TRANSITIONS, DemandItem, DemandStatus, MatchStatus
+from tidings.lib.errors import InvalidInput
+
+
+def check_move(item: DemandItem, to: str) -> None:
+    if to not in REVIEW_TRANSITIONS.get(item.review_state, frozenset()):
+        raise InvalidInput(
+            f"Line {item.line_number} is {item.review_state}; it cannot become {to}."
+        )
+
+
+def move_item(item: DemandItem, to: str, *, reason: str, reviewer_id: int | None) -> None:
+    """Set the new state on ``item`` in memory (the caller saves in bulk); raises on an illegal move."""
+    check_move(item, to)
+    item.review_state = to
+    item.decision_reason = reason
+    item.reviewer_id = reviewer_id
+    item.decided_at = timezone.now()
+
+
+def derived_status(counts: dict[str, int], matched_total: int) -> str:
+    """A demand's status from its items: received → in_review → actioned → closed."""
+    decided = sum(n for state, n in counts.items() if state != "pending")
+    if decided == 0:
+        return DemandStatus.RECEIVED
+    if decided < matched_total or counts.get("escalated", 0):
+        return DemandStatus.IN_REVIEW
+    if counts.get("withheld", 0):
+        return DemandStatus.ACTIONED
+    return DemandStatus.CLOSED
+
+
+__all__ = ["MatchStatus", "check_move", "derived_status", "move_item"]
