@@ -108,6 +108,10 @@ else:
 
 #: Request header carrying the viewer's country (set by a trusted proxy or CDN), if any.
 TIDINGS_COUNTRY_HEADER = env.str("TIDINGS_COUNTRY_HEADER", default="")
+#: Proxies (addresses or CIDR ranges) whose X-Forwarded-For is believed.
+TIDINGS_TRUSTED_PROXIES = env.list("TIDINGS_TRUSTED_PROXIES", default=[])
+#: Resolve the viewer's country from the client address (database shipped in geoip2fast).
+TIDINGS_GEOIP = env.bool("TIDINGS_GEOIP", default=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -4,19 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from tidings.visibility.country import request_countries
 from tidings.visibility.viewer import viewer_for_account
 
-
-def request_countries(request: HttpRequest) -> frozenset[str]:
-    """Countries the request is seen from, from the configured header (GeoIP comes with the legal desk)."""
-    header = getattr(settings, "TIDINGS_COUNTRY_HEADER", "")
-    if not header:
-        return frozenset()
-    value = request.headers.get(header, "")
-    return frozenset(c.strip().upper() for c in value.split(",") if len(c.strip()) == 2)
+__all__ = ["ViewerMiddleware", "request_countries"]
 
 
 class ViewerMiddleware:
