@@ -18,16 +18,6 @@ from tidings.social.trends import trending_hashtags
 from tidings.visibility import access_account, access_post, visible_accounts, withheld_extension
 
 
-@pytest.fixture
-def legal(make_account):
-    return make_account("lex", role="legal")
-
-
-@pytest.fixture
-def legal_admin(make_account):
-    return make_account("lexa", role="legal_admin")
-
-
 def public_ids(*countries: str) -> list[int]:
     return [p.id for p in public_timeline(viewer(None, *countries), Cursor())]
 

@@ -175,6 +175,11 @@ class Withholding(models.Model):
     countries = models.JSONField(help_text="ISO 3166-1 alpha-2 codes; XX means everywhere.")
     starts_at = models.DateTimeField(default=timezone.now)
     ends_at = models.DateTimeField(null=True, blank=True)
+    requested_ends_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The end the reviewer chose; differs from ends_at while an emergency order is unconfirmed.",
+    )
     lifted_at = models.DateTimeField(null=True, blank=True)
     lifted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -9,8 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from tidings.audit.chain import EventSpec, record_events
-from tidings.legal.models import DemandItem, Withholding
+from tidings.legal.models import DemandItem, ReviewState, Withholding
 from tidings.legal.roles import check_desk_access, check_desk_admin
+from tidings.legal.states import move_item
 from tidings.legal.withheld import bump_version
 from tidings.lib.countries import EVERYWHERE, normalise_country
 from tidings.lib.errors import InvalidInput
@@ -143,6 +144,17 @@ def do_lift_withholdings(
     for row in rows:
         row.lifted_at, row.lifted_by, row.lift_reason = now, acting_user, reason
     Withholding.objects.bulk_update(rows, ["lifted_at", "lifted_by", "lift_reason"])
+    items = list(
+        DemandItem.objects.select_for_update().filter(
+            id__in=[r.demand_item_id for r in rows if r.demand_item_id],
+            review_state=ReviewState.WITHHELD,
+        )
+    )
+    for item in items:
+        move_item(item, ReviewState.LIFTED, reason=reason, reviewer_id=acting_user.id)
+    DemandItem.objects.bulk_update(
+        items, ["review_state", "decision_reason", "reviewer", "decided_at"]
+    )
     record_events(
         EventSpec(
             "legal.lift",

@@ -1,0 +1,209 @@
+"""Deciding the items of a demand, single or in bulk, and confirming emergency orders.
+
+A bulk decision is one transaction: every item moves along the review state
+graph, every withholding is created, and one audit event per item (and per
+withholding) is written, or nothing is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Literal
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from tidings.audit.chain import EventSpec, record_events
+from tidings.legal.actions.withholding import (
+    build_withholding,
+    check_countries,
+    check_until,
+    withhold_event,
+)
+from tidings.legal.models import (
+    Demand,
+    DemandItem,
+    DemandKind,
+    MatchStatus,
+    ReviewState,
+    Withholding,
+)
+from tidings.legal.roles import check_desk_access, check_desk_admin, is_desk_admin
+from tidings.legal.states import derived_status, move_item
+from tidings.legal.withheld import bump_version
+from tidings.lib.errors import InvalidInput
+from tidings.social.models import Account
+
+#: An emergency order's withholdings lapse this long after receipt unless confirmed.
+EMERGENCY_LAPSE = timedelta(hours=48)
+
+Action = Literal["withhold", "decline", "escalate"]
+ACTIONS: dict[str, str] = {
+    "withhold": ReviewState.WITHHELD,
+    "decline": ReviewState.DECLINED,
+    "escalate": ReviewState.ESCALATED,
+}
+
+
+def emergency_lapse_at(demand: Demand) -> datetime | None:
+    """When an unconfirmed emergency order's withholdings lapse (None if not applicable)."""
+    if demand.kind != DemandKind.EMERGENCY_ORDER or demand.confirmed_at is not None:
+        return None
+    return demand.received_at + EMERGENCY_LAPSE
+
+
+def _select_items(demand: Demand, item_ids: Sequence[int] | str) -> list[DemandItem]:
+    items = DemandItem.objects.select_for_update().filter(demand=demand)
+    if item_ids == "all_matched":
+        items = items.filter(match_status=MatchStatus.MATCHED, review_state=ReviewState.PENDING)
+        found = list(items.order_by("line_number"))
+        if not found:
+            raise InvalidInput("No matched items are waiting for a decision.")
+        return found
+    if isinstance(item_ids, str):
+        raise InvalidInput('item_ids must be a list of ids or "all_matched".')
+    try:
+        wanted = {int(i) for i in item_ids}
+    except (TypeError, ValueError):
+        raise InvalidInput("item_ids must be whole numbers.") from None
+    if not wanted:
+        raise InvalidInput("Select at least one item.")
+    found = list(items.filter(id__in=wanted).order_by("line_number"))
+    missing = wanted - {i.id for i in found}
+    if missing:
+        raise InvalidInput(f"Item {min(missing)} is not part of this demand.")
+    return found
+
+
+def refresh_demand_status(demand: Demand) -> str:
+    counts = dict(
+        DemandItem.objects.filter(demand=demand, match_status=MatchStatus.MATCHED)
+        .values_list("review_state")
+        .annotate(n=Count("id"))
+    )
+    status = derived_status(counts, sum(counts.values()))
+    if status != demand.status:
+        Demand.objects.filter(id=demand.id).update(status=status)
+        demand.status = status
+    return status
+
+
+@transaction.atomic
+def do_decide_items(
+    demand: Demand,
+    item_ids: Sequence[int] | str,
+    *,
+    action: str,
+    reason: str,
+    countries: Sequence[str] | None = None,
+    until: datetime | None = None,
+    acting_user: Account,
+) -> list[DemandItem]:
+    """Withhold, decline or escalate items of ``demand``; ``item_ids`` may be ``"all_matched"``.
+
+    Withholding defaults to the demand's country; an escalated item can only be
+    decided by a legal admin; only matched items can be withheld.
+    """
+    check_desk_access(acting_user)
+    if action not in ACTIONS:
+        raise InvalidInput(f"Unknown action {action!r}; choose withhold, decline or escalate.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("A reason is required for every decision.")
+    items = _select_items(demand, item_ids)
+    if any(i.review_state == ReviewState.ESCALATED for i in items) and not is_desk_admin(
+        acting_user
+    ):
+        check_desk_admin(acting_user, "decide an escalated item")
+    now = timezone.now()
+    withholdings: list[Withholding] = []
+    if action == "withhold":
+        unmatched = [i for i in items if i.match_status != MatchStatus.MATCHED]
+        if unmatched:
+            raise InvalidInput(
+                f"Line {unmatched[0].line_number} is {unmatched[0].match_status}; "
+                "only matched items can be withheld."
+            )
+        codes = check_countries(countries or [demand.country], acting_user=acting_user)
+        requested = check_until(until, now=now)
+        lapse = emergency_lapse_at(demand)
+        ends_at = min(filter(None, [requested, lapse]), default=None)
+        if ends_at is not None and ends_at <= now:
+            raise InvalidInput(
+                "This emergency order has lapsed; a legal admin must confirm it first."
+            )
+        for item in items:
+            withholding = build_withholding(
+                account=item.account if item.post_id is None else None,
+                post=item.post,
+                countries=codes,
+                until=ends_at,
+                demand_item=item,
+                reason=reason,
+                acting_user=acting_user,
+                now=now,
+            )
+            withholding.requested_ends_at = requested
+            withholdings.append(withholding)
+    for item in items:
+        move_item(item, ACTIONS[action], reason=reason, reviewer_id=acting_user.id)
+    DemandItem.objects.bulk_update(
+        items, ["review_state", "decision_reason", "reviewer", "decided_at"], batch_size=500
+    )
+    events = [
+        EventSpec(
+            "legal.decide",
+            acting_user.id,
+            "demand_item",
+            str(item.id),
+            {"demand": demand.id, "line": item.line_number, "action": action, "reason": reason},
+        )
+        for item in items
+    ]
+    if withholdings:
+        Withholding.objects.bulk_create(withholdings, batch_size=500)
+        events += [withhold_event(w, acting_user) for w in withholdings]
+        bump_version()
+    record_events(events)
+    refresh_demand_status(demand)
+    return items
+
+
+@transaction.atomic
+def do_confirm_demand(demand: Demand, *, acting_user: Account) -> Demand:
+    """A legal admin confirms an emergency order: its live withholdings no longer lapse."""
+    check_desk_admin(acting_user, "confirm an emergency order")
+    if demand.kind != DemandKind.EMERGENCY_ORDER:
+        raise InvalidInput("Only emergency orders need confirming.")
+    if demand.confirmed_at is not None:
+        raise InvalidInput("This order is already confirmed.")
+    now = timezone.now()
+    lapse = demand.received_at + EMERGENCY_LAPSE
+    if now >= lapse:
+        raise InvalidInput(
+            "This emergency order lapsed 48 hours after receipt; it cannot be confirmed."
+        )
+    demand.confirmed_at, demand.confirmed_by = now, acting_user
+    demand.save(update_fields=["confirmed_at", "confirmed_by"])
+    live = list(
+        Withholding.objects.select_for_update().active_at(now).filter(demand_item__demand=demand)
+    )
+    for withholding in live:
+        withholding.ends_at = withholding.requested_ends_at
+    Withholding.objects.bulk_update(live, ["ends_at"], batch_size=500)
+    record_events(
+        [
+            EventSpec(
+                "legal.confirm",
+                acting_user.id,
+                "demand",
+                str(demand.id),
+                {"withholdings_extended": len(live)},
+            )
+        ]
+    )
+    if live:
+        bump_version()
+    return demand
