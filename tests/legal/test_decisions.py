@@ -51,11 +51,7 @@ def test_import_keeps_every_line_with_its_match(import_order, targets):
     assert items[0].account_id == farmer.id
     assert items[2].post_id == post.id
     assert items[1].raw == "https://twitter.com/KISANVOICE"
-    assert (
-        result.demand.original_bytes.tobytes()
-        if hasattr(result.demand.original_bytes, "tobytes")
-        else result.demand.original_bytes == order_text(post).encode()
-    )
+    assert bytes(result.demand.original_bytes) == order_text(post).encode()
 
 
 def test_import_sets_the_indian_36_hour_deadline(import_order, targets):
