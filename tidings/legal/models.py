@@ -220,3 +220,28 @@ class LegalStateVersion(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     version = models.BigIntegerField(default=0)
+
+
+class NoticeKind(models.TextChoices):
+    WITHHELD = "withheld", "Withheld"
+    REINSTATED = "reinstated", "Reinstated"
+
+
+class LegalNotice(models.Model):
+    """What we tell the owner of withheld content; held back while its demand is confidential."""
+
+    withholding = models.ForeignKey(Withholding, on_delete=models.CASCADE, related_name="notices")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="legal_notices"
+    )
+    kind = models.CharField(max_length=16, choices=NoticeKind.choices)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["sent_at"], name="legalnotice_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} notice to {self.recipient_id}"

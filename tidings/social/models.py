@@ -261,6 +261,7 @@ class NotificationKind(models.TextChoices):
     REPLY = "reply", "Reply"
     REPOST = "repost", "Repost"
     FAVOURITE = "favourite", "Favourite"
+    LEGAL = "legal", "Legal notice"
 
 
 class Notification(models.Model):
@@ -271,6 +272,7 @@ class Notification(models.Model):
     post = models.ForeignKey(
         Post, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    message = models.TextField(blank=True, help_text="The text of a legal notice.")
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
 

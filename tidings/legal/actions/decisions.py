@@ -26,10 +26,13 @@ from tidings.legal.models import (
     Demand,
     DemandItem,
     DemandKind,
+    LegalNotice,
     MatchStatus,
+    NoticeKind,
     ReviewState,
     Withholding,
 )
+from tidings.legal.notices import create_notices, send_notices
 from tidings.legal.roles import check_desk_access, check_desk_admin, is_desk_admin
 from tidings.legal.states import derived_status, move_item
 from tidings.legal.withheld import bump_version
@@ -55,7 +58,11 @@ def emergency_lapse_at(demand: Demand) -> datetime | None:
 
 
 def _select_items(demand: Demand, item_ids: Sequence[int] | str) -> list[DemandItem]:
-    items = DemandItem.objects.select_for_update().filter(demand=demand)
+    items = (
+        DemandItem.objects.select_for_update(of=("self",))
+        .select_related("account", "post", "post__author")
+        .filter(demand=demand)
+    )
     if item_ids == "all_matched":
         items = items.filter(match_status=MatchStatus.MATCHED, review_state=ReviewState.PENDING)
         found = list(items.order_by("line_number"))
@@ -148,6 +155,7 @@ def do_decide_items(
             withholding.requested_ends_at = requested
             withholdings.append(withholding)
     for item in items:
+        item.demand = demand
         move_item(item, ACTIONS[action], reason=reason, reviewer_id=acting_user.id)
     DemandItem.objects.bulk_update(
         items, ["review_state", "decision_reason", "reviewer", "decided_at"], batch_size=500
@@ -166,6 +174,7 @@ def do_decide_items(
         Withholding.objects.bulk_create(withholdings, batch_size=500)
         events += [withhold_event(w, acting_user) for w in withholdings]
         bump_version()
+        create_notices(withholdings, NoticeKind.WITHHELD)
     record_events(events)
     refresh_demand_status(demand)
     return items
@@ -207,3 +216,31 @@ def do_confirm_demand(demand: Demand, *, acting_user: Account) -> Demand:
     if live:
         bump_version()
     return demand
+
+
+@transaction.atomic
+def do_release_notices(demand: Demand, *, acting_user: Account) -> int:
+    """A legal admin lets the held-back notices of a confidential demand go out (after commit)."""
+    check_desk_admin(acting_user, "release the notices of a confidential order")
+    if demand.notices_released_at is not None:
+        raise InvalidInput("The notices of this order were already released.")
+    demand.notices_released_at = timezone.now()
+    demand.save(update_fields=["notices_released_at"])
+    pending = list(
+        LegalNotice.objects.filter(
+            withholding__demand_item__demand=demand, sent_at=None
+        ).values_list("id", flat=True)
+    )
+    record_events(
+        [
+            EventSpec(
+                "legal.release_notices",
+                acting_user.id,
+                "demand",
+                str(demand.id),
+                {"notices": len(pending)},
+            )
+        ]
+    )
+    transaction.on_commit(lambda: send_notices(pending))
+    return len(pending)

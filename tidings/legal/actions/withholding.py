@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from tidings.audit.chain import EventSpec, record_events
-from tidings.legal.models import DemandItem, ReviewState, Withholding
+from tidings.legal.models import DemandItem, NoticeKind, ReviewState, Withholding
+from tidings.legal.notices import create_notices
 from tidings.legal.roles import check_desk_access, check_desk_admin
 from tidings.legal.states import move_item
 from tidings.legal.withheld import bump_version
@@ -116,6 +117,7 @@ def do_withhold(
     withholding.save(force_insert=True)
     record_events([withhold_event(withholding, acting_user)])
     bump_version()
+    create_notices([withholding], NoticeKind.WITHHELD)
     return withholding
 
 
@@ -135,7 +137,12 @@ def do_lift_withholdings(
     reason = check_lift_reason(reason)
     now = timezone.now()
     ids = [w.id for w in withholdings]
-    rows = list(Withholding.objects.select_for_update().filter(id__in=ids).order_by("id"))
+    rows = list(
+        Withholding.objects.select_for_update(of=("self",))
+        .select_related("account", "post__author", "demand_item__demand__authority")
+        .filter(id__in=ids)
+        .order_by("id")
+    )
     if len(rows) != len(set(ids)):
         raise InvalidInput("Some of these withholdings do not exist.")
     already = [w.id for w in rows if w.lifted_at is not None]
@@ -166,6 +173,7 @@ def do_lift_withholdings(
         for row in rows
     )
     bump_version()
+    create_notices(rows, NoticeKind.REINSTATED)
     return rows
 
 
