@@ -105,7 +105,7 @@ class ReviewState(models.TextChoices):
     LIFTED = "lifted", "Lifted"
 
 
-#: The only moves an item's review state may make (see ``states.move_item``).
+#: The only moves an item's review state may make (see ``states.move_items``).
 REVIEW_TRANSITIONS: dict[str, frozenset[str]] = {
     ReviewState.PENDING: frozenset(
         {ReviewState.WITHHELD, ReviewState.DECLINED, ReviewState.ESCALATED}

@@ -113,6 +113,5 @@ def send_notices(notice_ids: Sequence[int]) -> int:
                 [notice.recipient.email],
                 fail_silently=True,
             )
-        notice.sent_at = now
-    LegalNotice.objects.bulk_update(notices, ["sent_at"])
+    LegalNotice.objects.filter(id__in=[n.id for n in notices]).update(sent_at=now)
     return len(notices)

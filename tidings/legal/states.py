@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.utils import timezone
 
 from tidings.legal.models import REVIEW_TRANSITIONS, DemandItem, DemandStatus, MatchStatus
@@ -15,13 +17,19 @@ def check_move(item: DemandItem, to: str) -> None:
         )
 
 
-def move_item(item: DemandItem, to: str, *, reason: str, reviewer_id: int | None) -> None:
-    """Set the new state on ``item`` in memory (the caller saves in bulk); raises on an illegal move."""
-    check_move(item, to)
-    item.review_state = to
-    item.decision_reason = reason
-    item.reviewer_id = reviewer_id
-    item.decided_at = timezone.now()
+def move_items(
+    items: Sequence[DemandItem], to: str, *, reason: str, reviewer_id: int | None
+) -> None:
+    """Move every item to ``to`` (all or none: an illegal move for any raises before any write)."""
+    for item in items:
+        check_move(item, to)
+    now = timezone.now()
+    DemandItem.objects.filter(id__in=[i.id for i in items]).update(
+        review_state=to, decision_reason=reason, reviewer_id=reviewer_id, decided_at=now
+    )
+    for item in items:
+        item.review_state, item.decision_reason = to, reason
+        item.reviewer_id, item.decided_at = reviewer_id, now
 
 
 def derived_status(counts: dict[str, int], matched_total: int) -> str:
@@ -36,4 +44,4 @@ def derived_status(counts: dict[str, int], matched_total: int) -> str:
     return DemandStatus.CLOSED
 
 
-__all__ = ["MatchStatus", "check_move", "derived_status", "move_item"]
+__all__ = ["MatchStatus", "check_move", "derived_status", "move_items"]

@@ -34,7 +34,7 @@ from tidings.legal.models import (
 )
 from tidings.legal.notices import create_notices, send_notices
 from tidings.legal.roles import check_desk_access, check_desk_admin, is_desk_admin
-from tidings.legal.states import derived_status, move_item
+from tidings.legal.states import derived_status, move_items
 from tidings.legal.withheld import bump_version
 from tidings.lib.errors import InvalidInput
 from tidings.social.models import Account
@@ -156,10 +156,7 @@ def do_decide_items(
             withholdings.append(withholding)
     for item in items:
         item.demand = demand
-        move_item(item, ACTIONS[action], reason=reason, reviewer_id=acting_user.id)
-    DemandItem.objects.bulk_update(
-        items, ["review_state", "decision_reason", "reviewer", "decided_at"], batch_size=500
-    )
+    move_items(items, ACTIONS[action], reason=reason, reviewer_id=acting_user.id)
     events = [
         EventSpec(
             "legal.decide",
@@ -199,9 +196,10 @@ def do_confirm_demand(demand: Demand, *, acting_user: Account) -> Demand:
     live = list(
         Withholding.objects.select_for_update().active_at(now).filter(demand_item__demand=demand)
     )
-    for withholding in live:
-        withholding.ends_at = withholding.requested_ends_at
-    Withholding.objects.bulk_update(live, ["ends_at"], batch_size=500)
+    for requested in {w.requested_ends_at for w in live}:
+        Withholding.objects.filter(
+            id__in=[w.id for w in live if w.requested_ends_at == requested]
+        ).update(ends_at=requested)
     record_events(
         [
             EventSpec(

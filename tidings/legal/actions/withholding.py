@@ -12,7 +12,7 @@ from tidings.audit.chain import EventSpec, record_events
 from tidings.legal.models import DemandItem, NoticeKind, ReviewState, Withholding
 from tidings.legal.notices import create_notices
 from tidings.legal.roles import check_desk_access, check_desk_admin
-from tidings.legal.states import move_item
+from tidings.legal.states import move_items
 from tidings.legal.withheld import bump_version
 from tidings.lib.countries import EVERYWHERE, normalise_country
 from tidings.lib.errors import InvalidInput
@@ -148,20 +148,18 @@ def do_lift_withholdings(
     already = [w.id for w in rows if w.lifted_at is not None]
     if already:
         raise InvalidInput(f"Withholding {already[0]} was already lifted.")
+    Withholding.objects.filter(id__in=ids).update(
+        lifted_at=now, lifted_by=acting_user, lift_reason=reason
+    )
     for row in rows:
         row.lifted_at, row.lifted_by, row.lift_reason = now, acting_user, reason
-    Withholding.objects.bulk_update(rows, ["lifted_at", "lifted_by", "lift_reason"])
     items = list(
         DemandItem.objects.select_for_update().filter(
             id__in=[r.demand_item_id for r in rows if r.demand_item_id],
             review_state=ReviewState.WITHHELD,
         )
     )
-    for item in items:
-        move_item(item, ReviewState.LIFTED, reason=reason, reviewer_id=acting_user.id)
-    DemandItem.objects.bulk_update(
-        items, ["review_state", "decision_reason", "reviewer", "decided_at"]
-    )
+    move_items(items, ReviewState.LIFTED, reason=reason, reviewer_id=acting_user.id)
     record_events(
         EventSpec(
             "legal.lift",
