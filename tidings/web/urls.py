@@ -1,13 +1,46 @@
-from django.urls import path
+"""URLs of the web UI; other packages reverse these names (``web:profile``, ``web:hashtag``…)."""
 
-from tidings.web.views import placeholder
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import path, re_path
+from django.views.static import serve
+
+from tidings.web.views import accounts, actions, pages
 
 app_name = "web"
 
 urlpatterns = [
-    path("", placeholder, name="home"),
-    path("public", placeholder, name="public"),
-    path("login", placeholder, name="login"),
-    path("tags/<str:name>", placeholder, name="hashtag"),
-    path("@<str:handle>", placeholder, name="profile"),
+    path("", pages.home, name="home"),
+    path("public", pages.public, name="public"),
+    path("tags/<str:name>", pages.hashtag, name="hashtag"),
+    path("search", pages.search, name="search"),
+    path("notifications", pages.notifications, name="notifications"),
+    path("signup", accounts.signup, name="signup"),
+    path("login", accounts.login, name="login"),
+    path("logout", accounts.logout, name="logout"),
+    path("settings/profile", accounts.settings_profile, name="settings_profile"),
+    path("compose", actions.compose, name="compose"),
+    path("posts/<int:post_id>/delete", actions.delete_post, name="delete_post"),
+    path("posts/<int:post_id>/repost", actions.repost, name="repost"),
+    path("posts/<int:post_id>/unrepost", actions.unrepost, name="unrepost"),
+    path("posts/<int:post_id>/favourite", actions.favourite, name="favourite"),
+    path("posts/<int:post_id>/unfavourite", actions.unfavourite, name="unfavourite"),
+    path("@<str:handle>", pages.profile, name="profile"),
+    path("@<str:handle>/followers", pages.followers, name="followers"),
+    path("@<str:handle>/following", pages.following, name="following"),
+    path("@<str:handle>/follow", actions.follow, name="follow"),
+    path("@<str:handle>/unfollow", actions.unfollow, name="unfollow"),
+    path("@<str:handle>/block", actions.block, name="block"),
+    path("@<str:handle>/unblock", actions.unblock, name="unblock"),
+    path("@<str:handle>/mute", actions.mute, name="mute"),
+    path("@<str:handle>/unmute", actions.unmute, name="unmute"),
+    path("@<str:handle>/<int:post_id>", pages.post_detail, name="post"),
+    # Uploaded avatars (validated images); a front proxy may serve MEDIA_ROOT itself.
+    re_path(
+        r"^media/(?P<path>avatars/[^/]+)$",
+        serve,
+        {"document_root": settings.MEDIA_ROOT},
+        name="media",
+    ),
 ]

@@ -1,5 +1,1 @@
-from django.http import HttpResponse
-
-
-def placeholder(request):
-    return HttpResponse("Tidings")
+"""Server-rendered pages: reading (``pages``), changing state (``actions``), accounts, errors."""

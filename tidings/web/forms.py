@@ -1,0 +1,89 @@
+"""Forms for the web UI. They check shape only; the do_* actions enforce the rules."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+
+from tidings.lib.countries import country_choices
+from tidings.social.models import HANDLE_MAX_LENGTH, POST_MAX_LENGTH, Account, Visibility
+
+AVATAR_MAX_BYTES = 2 * 1024 * 1024
+
+
+class ComposeForm(forms.Form):
+    text = forms.CharField(
+        label="What's happening?",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 3, "data-max-length": POST_MAX_LENGTH}),
+    )
+    visibility = forms.ChoiceField(
+        label="Who can see it", choices=Visibility.choices, initial=Visibility.PUBLIC
+    )
+    in_reply_to = forms.IntegerField(
+        required=False, widget=forms.HiddenInput, min_value=0, max_value=2**63 - 1
+    )
+
+
+class SignupForm(forms.Form):
+    username = forms.CharField(
+        label="Handle",
+        max_length=HANDLE_MAX_LENGTH,
+        help_text="1 to 30 letters, digits or underscores. People find you as @handle.",
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    email = forms.EmailField(
+        label="E-mail address", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    password = forms.CharField(
+        label="Password",
+        help_text="At least 8 characters, not a common password.",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form; a suspended account cannot sign in."""
+
+    def confirm_login_allowed(self, user: Account) -> None:  # type: ignore[override]
+        super().confirm_login_allowed(user)
+        if user.is_suspended:
+            raise ValidationError("This account is suspended.", code="suspended")
+        if not user.approved:
+            raise ValidationError(
+                "This account is waiting for approval by the server's staff.", code="pending"
+            )
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(label="Display name", max_length=60, required=False)
+    bio = forms.CharField(
+        label="Bio", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    country = forms.ChoiceField(
+        label="Country",
+        required=False,
+        help_text="Decides which country's laws apply to what you see. Not shown on your profile.",
+    )
+    avatar = forms.ImageField(
+        label="Avatar",
+        required=False,
+        help_text="A PNG, JPEG, GIF or WebP image of at most 2 MB.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}
+        ),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["country"].choices = [("", "Not set"), *country_choices()]  # type: ignore[attr-defined]
+
+    def clean_avatar(self) -> object:
+        avatar = self.cleaned_data.get("avatar")
+        if isinstance(avatar, UploadedFile) and (avatar.size or 0) > AVATAR_MAX_BYTES:
+            raise ValidationError("The avatar is larger than 2 MB.")
+        return avatar

@@ -1,0 +1,45 @@
+// Small progressive enhancements; every page works without this file.
+(function () {
+  "use strict";
+
+  function updateCounter(textarea) {
+    var form = textarea.closest("form");
+    var counter = form && form.querySelector(".compose__counter");
+    if (!counter) return;
+    var max = parseInt(textarea.getAttribute("data-max-length"), 10) || 500;
+    var left = max - Array.from(textarea.value).length;
+    counter.textContent = left + " left";
+    counter.classList.toggle("compose__counter--over", left < 0);
+  }
+
+  document.addEventListener("input", function (event) {
+    if (event.target.matches && event.target.matches("textarea[data-max-length]")) {
+      updateCounter(event.target);
+    }
+  });
+
+  function initCounters(root) {
+    root.querySelectorAll("textarea[data-max-length]").forEach(updateCounter);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { initCounters(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { initCounters(event.target); });
+
+  // A failure htmx could not show (network down, server error): say so in the notice area.
+  function showProblem(text) {
+    var flash = document.getElementById("flash");
+    if (!flash) return;
+    var p = document.createElement("p");
+    p.className = "notice notice--error";
+    p.textContent = text;
+    flash.replaceChildren(p);
+  }
+  document.addEventListener("htmx:sendError", function () {
+    showProblem("Could not reach the server. Check your connection and try again.");
+  });
+  document.addEventListener("htmx:responseError", function (event) {
+    if (event.detail.xhr.status >= 500) {
+      showProblem("Something went wrong on our side. Please try again.");
+    }
+  });
+})();
