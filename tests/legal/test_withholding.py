@@ -90,7 +90,7 @@ def test_withholding_everywhere_needs_a_legal_admin(alice, legal, legal_admin, m
         do_withhold(post=post, countries=["XX"], reason="court", acting_user=legal)
     do_withhold(post=post, countries=["XX"], reason="court", acting_user=legal_admin)
     assert post.id not in public_ids("FR")
-    assert post.id in public_ids()  # a viewer whose country is unknown
+    assert post.id not in public_ids()  # everywhere includes viewers whose country is unknown
 
 
 def test_only_the_legal_team_can_withhold(alice, bob, make_account, make_post):
@@ -166,3 +166,40 @@ def test_withheld_posts_do_not_count_towards_that_countrys_trends(alice, bob, le
     assert [(t.hashtag.name, t.accounts) for t in trending_hashtags(viewer(None, "US"))] == [
         ("farmlaws", 2)
     ]
+
+
+@pytest.mark.parametrize("literal_limit", [300, 0], ids=["literal ids", "indexed probe"])
+def test_both_ways_of_excluding_withheld_content_agree(
+    alice, bob, carol, legal, make_post, run_on_commit, monkeypatch, literal_limit
+):
+    from tidings.social.models import Notification
+    from tidings.visibility import policy
+
+    monkeypatch.setattr(policy, "LITERAL_WITHHELD_LIMIT", literal_limit)
+    kept = make_post(carol, "kept")
+    by_account = make_post(alice, "alice's post")
+    by_post = make_post(bob, "bob's post @carol")
+    with run_on_commit():
+        repost = do_repost(by_post, acting_user=carol)
+        do_follow(carol, acting_user=alice)
+    do_withhold(account=alice, countries=["IN"], reason="x", acting_user=legal)
+    do_withhold(post=by_post, countries=["XX"], reason="x", acting_user=make_account_admin(legal))
+    in_india = viewer(carol, "IN")
+    assert [p.id for p in public_timeline(in_india, Cursor())] == [kept.id]
+    assert [p.id for p in public_timeline(viewer(None, "US"), Cursor())] == [by_account.id, kept.id]
+    assert repost.id not in [p.id for p in home_timeline(viewer(carol), Cursor())]
+    assert not visible_accounts(type(alice).objects.filter(id=alice.id), in_india).exists()
+    from tidings.visibility import visible_notifications
+
+    kinds = set(
+        visible_notifications(Notification.objects.filter(recipient=carol), in_india).values_list(
+            "kind", flat=True
+        )
+    )
+    assert kinds == set()  # alice's follow (withheld account) and bob's mention (withheld post)
+
+
+def make_account_admin(account):
+    from tidings.social.actions import do_set_role
+
+    return do_set_role(account, "legal_admin", acting_user=None)

@@ -215,6 +215,31 @@ class Withholding(models.Model):
         return "account" if self.account_id else "status"
 
 
+class WithheldSubject(models.Model):
+    """One row per (withholding, country): the index that list queries probe per row.
+
+    Derived from ``Withholding`` and kept by the same actions; it lets a list
+    exclude withheld content with an indexed ``NOT EXISTS`` instead of a long
+    ``NOT IN`` when many subjects are withheld.
+    """
+
+    withholding = models.ForeignKey(Withholding, on_delete=models.CASCADE, related_name="+")
+    country = models.CharField(max_length=2)
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    post = models.ForeignKey("social.Post", null=True, on_delete=models.CASCADE, related_name="+")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField(null=True)
+    lifted = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["account", "country"], name="withheldsubject_account"),
+            models.Index(fields=["post", "country"], name="withheldsubject_post"),
+        ]
+
+
 class LegalStateVersion(models.Model):
     """A single row whose value changes (at random) with every change to withholdings."""
 

@@ -11,14 +11,19 @@ lookup: expiry is exact with no background job.
 
 from __future__ import annotations
 
+import bisect
 import secrets
 import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from tidings.legal.models import Withholding
 
 from tidings.lib.countries import EVERYWHERE
 
@@ -42,6 +47,12 @@ class WithheldIndex:
     version: int
     accounts: dict[int, tuple[WithheldEntry, ...]] = field(default_factory=dict)
     posts: dict[int, tuple[WithheldEntry, ...]] = field(default_factory=dict)
+    #: Every start and end time, sorted: the hidden sets can only change at these instants.
+    boundaries: tuple[datetime, ...] = ()
+    #: countries → (valid from, valid until, result) of ``hidden_ids``.
+    _hidden: dict[frozenset[str], tuple[datetime, datetime | None, tuple]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @staticmethod
     def _countries(entries: tuple[WithheldEntry, ...], now: datetime) -> frozenset[str]:
@@ -61,7 +72,21 @@ class WithheldIndex:
         """(account ids, post ids) withheld now for a viewer in any of ``countries``."""
         if not self.accounts and not self.posts:
             return frozenset(), frozenset()
+        cached = self._hidden.get(countries)
+        if cached is not None and cached[0] <= now and (cached[1] is None or now < cached[1]):
+            return cached[2]
+        result = self._compute_hidden(countries, now)
+        at = bisect.bisect_right(self.boundaries, now)
+        valid_from = self.boundaries[at - 1] if at else datetime.min.replace(tzinfo=now.tzinfo)
+        valid_until = self.boundaries[at] if at < len(self.boundaries) else None
+        if len(self._hidden) > 256:
+            self._hidden.clear()
+        self._hidden[countries] = (valid_from, valid_until, result)
+        return result
 
+    def _compute_hidden(
+        self, countries: frozenset[str], now: datetime
+    ) -> tuple[frozenset[int], frozenset[int]]:
         def pick(table: dict[int, tuple[WithheldEntry, ...]]) -> frozenset[int]:
             return frozenset(
                 subject
@@ -96,10 +121,15 @@ def _load(version: int) -> WithheldIndex:
     for wid, account_id, post_id, countries, starts_at, ends_at in rows:
         entry = WithheldEntry(wid, frozenset(countries), starts_at, ends_at)
         (accounts[account_id] if account_id else posts[post_id]).append(entry)
+    entries = [e for table in (accounts, posts) for group in table.values() for e in group]
+    boundaries = sorted(
+        {e.starts_at for e in entries} | {e.ends_at for e in entries if e.ends_at is not None}
+    )
     return WithheldIndex(
         version,
         {k: tuple(v) for k, v in accounts.items()},
         {k: tuple(v) for k, v in posts.items()},
+        tuple(boundaries),
     )
 
 
@@ -122,3 +152,36 @@ def bump_version() -> None:
 
     version = secrets.randbits(62) + 1
     LegalStateVersion.objects.update_or_create(id=1, defaults={"version": version})
+
+
+def index_withholdings(withholdings: Iterable[Withholding]) -> None:
+    """Write the per-country index rows of new withholdings (same transaction)."""
+    from tidings.legal.models import WithheldSubject
+
+    WithheldSubject.objects.bulk_create(
+        (
+            WithheldSubject(
+                withholding_id=w.id,
+                country=country,
+                account_id=w.account_id,
+                post_id=w.post_id,
+                starts_at=w.starts_at,
+                ends_at=w.ends_at,
+            )
+            for w in withholdings
+            for country in w.countries
+        ),
+        batch_size=1000,
+    )
+
+
+def index_lifted(withholding_ids: Iterable[int]) -> None:
+    from tidings.legal.models import WithheldSubject
+
+    WithheldSubject.objects.filter(withholding_id__in=list(withholding_ids)).update(lifted=True)
+
+
+def index_ends(withholding_ids: Iterable[int], ends_at: datetime | None) -> None:
+    from tidings.legal.models import WithheldSubject
+
+    WithheldSubject.objects.filter(withholding_id__in=list(withholding_ids)).update(ends_at=ends_at)

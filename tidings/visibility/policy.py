@@ -23,6 +23,7 @@ from enum import Enum
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from tidings.legal.models import WithheldSubject
 from tidings.lib.countries import EVERYWHERE
 from tidings.lib.errors import NotFound, Withheld
 from tidings.social.models import (
@@ -56,7 +57,7 @@ def _account_reachable(viewer: Viewer, account: Account) -> bool:
 
 def withheld_account_for(viewer: Viewer, account: Account) -> Withheld | None:
     """Why ``account`` is withheld from ``viewer`` (None when it is not, or it is the viewer's own)."""
-    if not viewer.countries or account.id == viewer.account_id:
+    if account.id == viewer.account_id:
         return None
     countries = viewer.withheld.account_countries(account.id, viewer.now)
     matched = _matching(countries, viewer.countries)
@@ -67,7 +68,9 @@ def withheld_account_for(viewer: Viewer, account: Account) -> Withheld | None:
 
 def withheld_post_for(viewer: Viewer, post: Post) -> Withheld | None:
     """Why ``post`` is withheld from ``viewer``: its own withholding, its author's, or its original's."""
-    if not viewer.countries or post.author_id == viewer.account_id:
+    if post.repost_of_id is not None:
+        return withheld_post_for(viewer, post.repost_of)
+    if post.author_id == viewer.account_id:
         return None
     by_author = withheld_account_for(viewer, post.author)
     if by_author is not None:
@@ -75,8 +78,6 @@ def withheld_post_for(viewer: Viewer, post: Post) -> Withheld | None:
     matched = _matching(viewer.withheld.post_countries(post.id, viewer.now), viewer.countries)
     if matched:
         return Withheld(handle=post.author.username, scope="status", countries=matched)
-    if post.repost_of_id is not None:
-        return withheld_post_for(viewer, post.repost_of)
     return None
 
 
@@ -84,7 +85,7 @@ def _matching(withheld_in: frozenset[str], viewer_countries: frozenset[str]) -> 
     if not withheld_in:
         return frozenset()
     if EVERYWHERE in withheld_in:
-        return viewer_countries
+        return viewer_countries or frozenset({EVERYWHERE})
     return withheld_in & viewer_countries
 
 
@@ -201,38 +202,69 @@ def visible_posts(queryset: QuerySet[Post], viewer: Viewer, listing: Listing) ->
     return _not_withheld(queryset, viewer)
 
 
+#: Above this many withheld subjects, lists probe the ``WithheldSubject`` index per row
+#: instead of sending the ids as a literal list.
+LITERAL_WITHHELD_LIMIT = 300
+
+
+def _withheld_ref(viewer: Viewer, kind: str, ref: str) -> Q:
+    """Q matching rows whose ``ref`` (an account id or a post id) is withheld for the viewer."""
+    accounts, posts = viewer.withheld_ids
+    ids = accounts if kind == "account" else posts
+    if len(accounts) + len(posts) <= LITERAL_WITHHELD_LIMIT:
+        return Q(**{f"{ref}__in": ids}) if ids else Q(pk__in=[])
+    now = viewer.now
+    probe = WithheldSubject.objects.filter(
+        Q(ends_at__isnull=True) | Q(ends_at__gt=now),
+        **{kind: OuterRef(ref)},
+        country__in=viewer.countries | {EVERYWHERE},
+        lifted=False,
+        starts_at__lte=now,
+    )
+    return Q(Exists(probe))
+
+
+def _has_withheld(viewer: Viewer) -> bool:
+    accounts, posts = viewer.withheld_ids
+    return bool(accounts or posts)
+
+
 def _not_withheld(queryset: QuerySet[Post], viewer: Viewer, prefix: str = "") -> QuerySet[Post]:
     """Drop posts withheld for the viewer: by author, by post, or as reposts of such posts."""
-    accounts, posts = viewer.withheld_ids
-    if not accounts and not posts:
+    if not _has_withheld(viewer):
         return queryset
     me = viewer.account_id
-    mine = Q(**{f"{prefix}author_id": me}) if me is not None else Q(pk__in=[])
-    withheld = Q(**{f"{prefix}author_id__in": accounts}) | Q(**{f"{prefix}id__in": posts})
-    withheld |= Q(**{f"{prefix}repost_of__author_id__in": accounts}) | Q(
-        **{f"{prefix}repost_of_id__in": posts}
-    )
-    return queryset.exclude(withheld & ~mine)
+    nobody = Q(pk__in=[])
+    mine = Q(**{f"{prefix}author_id": me}) if me is not None else nobody
+    original_mine = Q(**{f"{prefix}repost_of__author_id": me}) if me is not None else nobody
+    own = (
+        _withheld_ref(viewer, "account", f"{prefix}author_id")
+        | _withheld_ref(viewer, "post", f"{prefix}id")
+    ) & ~mine
+    reposted = (
+        _withheld_ref(viewer, "account", f"{prefix}repost_of__author_id")
+        | _withheld_ref(viewer, "post", f"{prefix}repost_of_id")
+    ) & ~original_mine
+    return queryset.exclude(own | reposted)
 
 
 def visible_accounts(queryset: QuerySet[Account], viewer: Viewer) -> QuerySet[Account]:
     queryset = queryset.filter(suspended_at__isnull=True)
     if viewer.blocked_by_ids:
         queryset = queryset.exclude(id__in=viewer.blocked_by_ids)
-    withheld_accounts = viewer.withheld_ids[0] - {viewer.account_id}
-    if withheld_accounts:
-        queryset = queryset.exclude(id__in=withheld_accounts)
+    if viewer.withheld_ids[0]:
+        mine = Q(id=viewer.account_id) if viewer.account_id else Q(pk__in=[])
+        queryset = queryset.exclude(_withheld_ref(viewer, "account", "id") & ~mine)
     return queryset
 
 
 def visible_hashtag_links(queryset: QuerySet[PostHashtag], viewer: Viewer) -> QuerySet[PostHashtag]:
     """Hashtag uses that count for ``viewer`` (trends): listed, live authors, nothing withheld."""
     queryset = queryset.filter(listed=True, author__suspended_at__isnull=True)
-    accounts, posts = viewer.withheld_ids
-    if accounts:
-        queryset = queryset.exclude(author_id__in=accounts)
-    if posts:
-        queryset = queryset.exclude(post_id__in=posts)
+    if _has_withheld(viewer):
+        queryset = queryset.exclude(
+            _withheld_ref(viewer, "account", "author_id") | _withheld_ref(viewer, "post", "post_id")
+        )
     return queryset
 
 
@@ -244,15 +276,13 @@ def visible_notifications(
     queryset = queryset.filter(actor__suspended_at__isnull=True)
     if hidden:
         queryset = queryset.exclude(actor_id__in=hidden)
-    accounts, posts = viewer.withheld_ids
-    if accounts:
-        queryset = queryset.exclude(actor_id__in=accounts)
     queryset = queryset.filter(Q(post__isnull=True) | Q(post__author__suspended_at__isnull=True))
-    if accounts or posts:
+    if _has_withheld(viewer):
         queryset = queryset.exclude(
-            Q(post__author_id__in=accounts)
-            | Q(post_id__in=posts)
-            | Q(post__repost_of_id__in=posts)
-            | Q(post__repost_of__author_id__in=accounts)
+            _withheld_ref(viewer, "account", "actor_id")
+            | _withheld_ref(viewer, "account", "post__author_id")
+            | _withheld_ref(viewer, "post", "post_id")
+            | _withheld_ref(viewer, "post", "post__repost_of_id")
+            | _withheld_ref(viewer, "account", "post__repost_of__author_id")
         )
     return queryset

@@ -70,8 +70,6 @@ class Viewer:
     @cached_property
     def withheld_ids(self) -> tuple[frozenset[int], frozenset[int]]:
         """(account ids, post ids) withheld for this viewer's countries right now."""
-        if not self.countries:
-            return frozenset(), frozenset()
         return self.withheld.hidden_ids(self.countries, self.now)
 
     def hidden_author_ids(self, *, include_mutes: bool) -> frozenset[int]:

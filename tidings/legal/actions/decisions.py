@@ -35,7 +35,7 @@ from tidings.legal.models import (
 from tidings.legal.notices import create_notices, send_notices
 from tidings.legal.roles import check_desk_access, check_desk_admin, is_desk_admin
 from tidings.legal.states import derived_status, move_items
-from tidings.legal.withheld import bump_version
+from tidings.legal.withheld import bump_version, index_ends, index_withholdings
 from tidings.lib.errors import InvalidInput
 from tidings.social.models import Account
 
@@ -169,6 +169,7 @@ def do_decide_items(
     ]
     if withholdings:
         Withholding.objects.bulk_create(withholdings, batch_size=500)
+        index_withholdings(withholdings)
         events += [withhold_event(w, acting_user) for w in withholdings]
         bump_version()
         create_notices(withholdings, NoticeKind.WITHHELD)
@@ -197,9 +198,9 @@ def do_confirm_demand(demand: Demand, *, acting_user: Account) -> Demand:
         Withholding.objects.select_for_update().active_at(now).filter(demand_item__demand=demand)
     )
     for requested in {w.requested_ends_at for w in live}:
-        Withholding.objects.filter(
-            id__in=[w.id for w in live if w.requested_ends_at == requested]
-        ).update(ends_at=requested)
+        ids = [w.id for w in live if w.requested_ends_at == requested]
+        Withholding.objects.filter(id__in=ids).update(ends_at=requested)
+        index_ends(ids, requested)
     record_events(
         [
             EventSpec(

@@ -13,7 +13,7 @@ from tidings.legal.models import DemandItem, NoticeKind, ReviewState, Withholdin
 from tidings.legal.notices import create_notices
 from tidings.legal.roles import check_desk_access, check_desk_admin
 from tidings.legal.states import move_items
-from tidings.legal.withheld import bump_version
+from tidings.legal.withheld import bump_version, index_lifted, index_withholdings
 from tidings.lib.countries import EVERYWHERE, normalise_country
 from tidings.lib.errors import InvalidInput
 from tidings.social.models import Account, Post
@@ -115,6 +115,7 @@ def do_withhold(
         now=now,
     )
     withholding.save(force_insert=True)
+    index_withholdings([withholding])
     record_events([withhold_event(withholding, acting_user)])
     bump_version()
     create_notices([withholding], NoticeKind.WITHHELD)
@@ -151,6 +152,7 @@ def do_lift_withholdings(
     Withholding.objects.filter(id__in=ids).update(
         lifted_at=now, lifted_by=acting_user, lift_reason=reason
     )
+    index_lifted(ids)
     for row in rows:
         row.lifted_at, row.lifted_by, row.lift_reason = now, acting_user, reason
     items = list(
