@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "tidings.audit",
     "tidings.social",
     "tidings.legal",
+    "tidings.transparency",
     "tidings.web",
 ]
 

@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("tidings.transparency.urls")),
     path("", include("tidings.web.urls")),
 ]
 

@@ -34,6 +34,7 @@ class WithheldEntry:
     countries: frozenset[str]
     starts_at: datetime
     ends_at: datetime | None
+    demand_id: int | None = None
 
     def active(self, now: datetime) -> bool:
         return self.starts_at <= now and (self.ends_at is None or self.ends_at > now)
@@ -61,6 +62,16 @@ class WithheldIndex:
     def account_countries(self, account_id: int, now: datetime) -> frozenset[str]:
         """Countries where the account (and so all it wrote) is withheld now."""
         return self._countries(self.accounts.get(account_id, ()), now)
+
+    def entry_for(
+        self, kind: str, subject_id: int, countries: frozenset[str], now: datetime
+    ) -> WithheldEntry | None:
+        """The withholding in force for a viewer in ``countries`` (for its public notice)."""
+        table = self.accounts if kind == "account" else self.posts
+        for entry in table.get(subject_id, ()):
+            if entry.active(now) and entry.applies_to(countries):
+                return entry
+        return None
 
     def post_countries(self, post_id: int, now: datetime) -> frozenset[str]:
         """Countries where this post itself is withheld now (account withholdings not included)."""
@@ -116,10 +127,18 @@ def _load(version: int) -> WithheldIndex:
     rows = (
         Withholding.objects.filter(lifted_at__isnull=True)
         .exclude(ends_at__lte=timezone.now())
-        .values_list("id", "account_id", "post_id", "countries", "starts_at", "ends_at")
+        .values_list(
+            "id",
+            "account_id",
+            "post_id",
+            "countries",
+            "starts_at",
+            "ends_at",
+            "demand_item__demand_id",
+        )
     )
-    for wid, account_id, post_id, countries, starts_at, ends_at in rows:
-        entry = WithheldEntry(wid, frozenset(countries), starts_at, ends_at)
+    for wid, account_id, post_id, countries, starts_at, ends_at, demand_id in rows:
+        entry = WithheldEntry(wid, frozenset(countries), starts_at, ends_at, demand_id)
         (accounts[account_id] if account_id else posts[post_id]).append(entry)
     entries = [e for table in (accounts, posts) for group in table.values() for e in group]
     boundaries = sorted(

@@ -31,14 +31,18 @@ class Withheld(TidingsError):
     """The subject is withheld in the viewer's country in response to a legal demand (451).
 
     ``handle`` is the account concerned, ``scope`` "account" or "status",
-    ``countries`` the viewer's countries where it is withheld.
+    ``countries`` the viewer's countries where it is withheld, ``notice_url`` the
+    public notice of the demand (sent as ``Link: <…>; rel="blocked-by"``).
     """
 
     status = 451
 
-    def __init__(self, *, handle: str, scope: str, countries: frozenset[str]) -> None:
+    def __init__(
+        self, *, handle: str, scope: str, countries: frozenset[str], notice_url: str = ""
+    ) -> None:
         from tidings.lib.countries import country_name
 
+        self.notice_url = notice_url
         self.handle = handle
         self.scope = scope
         self.countries = countries

@@ -22,8 +22,10 @@ from __future__ import annotations
 from enum import Enum
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
 
 from tidings.legal.models import WithheldSubject
+from tidings.legal.withheld import WithheldEntry
 from tidings.lib.countries import EVERYWHERE
 from tidings.lib.errors import NotFound, Withheld
 from tidings.social.models import (
@@ -63,7 +65,10 @@ def withheld_account_for(viewer: Viewer, account: Account) -> Withheld | None:
     matched = _matching(countries, viewer.countries)
     if not matched:
         return None
-    return Withheld(handle=account.username, scope="account", countries=matched)
+    entry = viewer.withheld.entry_for("account", account.id, viewer.countries, viewer.now)
+    return Withheld(
+        handle=account.username, scope="account", countries=matched, notice_url=_notice_url(entry)
+    )
 
 
 def withheld_post_for(viewer: Viewer, post: Post) -> Withheld | None:
@@ -74,11 +79,26 @@ def withheld_post_for(viewer: Viewer, post: Post) -> Withheld | None:
         return None
     by_author = withheld_account_for(viewer, post.author)
     if by_author is not None:
-        return Withheld(handle=post.author.username, scope="account", countries=by_author.countries)
+        return by_author
     matched = _matching(viewer.withheld.post_countries(post.id, viewer.now), viewer.countries)
     if matched:
-        return Withheld(handle=post.author.username, scope="status", countries=matched)
+        entry = viewer.withheld.entry_for("post", post.id, viewer.countries, viewer.now)
+        return Withheld(
+            handle=post.author.username,
+            scope="status",
+            countries=matched,
+            notice_url=_notice_url(entry),
+        )
     return None
+
+
+def _notice_url(entry: WithheldEntry | None) -> str:
+    """The public notice explaining a withholding (the demand's, when it came from one)."""
+    if entry is None:
+        return ""
+    if entry.demand_id is not None:
+        return reverse("transparency:demand_notice", args=[entry.demand_id])
+    return reverse("transparency:withholding_notice", args=[entry.withholding_id])
 
 
 def _matching(withheld_in: frozenset[str], viewer_countries: frozenset[str]) -> frozenset[str]:

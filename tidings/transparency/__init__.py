@@ -1,0 +1,1 @@
+"""Public notices of legal demands and what was done about them."""

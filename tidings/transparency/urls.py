@@ -1,0 +1,14 @@
+from django.urls import path
+
+from tidings.transparency import views
+
+app_name = "transparency"
+
+urlpatterns = [
+    path("transparency/notices/<str:demand_id>", views.demand_notice, name="demand_notice"),
+    path(
+        "transparency/withholdings/<str:withholding_id>",
+        views.withholding_notice,
+        name="withholding_notice",
+    ),
+]
