@@ -124,3 +124,16 @@ def test_kept_post_of_a_partly_withheld_author_stays_visible_in_india(client, sc
         client.get(f"/@reporter/{scenario.kept_post.id}", HTTP_X_TEST_COUNTRY="IN").status_code
         == 200
     )
+
+
+def test_viewers_elsewhere_see_where_content_is_withheld(client, scenario):
+    client = as_viewer(client, scenario)
+    text = client.get("/@kisanvoice", HTTP_X_TEST_COUNTRY="US").content.decode()
+    assert "Withheld in India in response to a legal demand." in text
+
+
+def test_the_author_sees_their_withheld_content_with_a_banner(client, scenario):
+    client.force_login(Account.objects.get(username="kisanvoice"))
+    text = client.get("/@kisanvoice", HTTP_X_TEST_COUNTRY="IN").content.decode()
+    assert WITHHELD_ACCOUNT_TEXT in text
+    assert "Your account is withheld in some countries." in text

@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from tidings.lib.countries import country_name as _country_name
-from tidings.social.models import AccountKind, Post
+from tidings.social.models import Account, AccountKind, Post
 from tidings.social.queries import ViewerFlags
 from tidings.social.text import render_post_html
+from tidings.visibility import withheld_extension
 
 register = template.Library()
 
@@ -66,3 +67,24 @@ def country_name(code: str) -> str:
 @register.filter
 def initial(name: str) -> str:
     return (name or "?")[:1].upper()
+
+
+@register.simple_tag(takes_context=True)
+def withheld_note(context: dict, subject: Post | Account) -> str:
+    """ "Withheld in India" for viewers outside those countries and for the author; "" otherwise.
+
+    Visibility has already decided the viewer may see ``subject``; this only says
+    where it is withheld (the API's ``withheld`` extension in words).
+    """
+    request = context.get("request")
+    viewer = getattr(request, "viewer", None)
+    if viewer is None:
+        return ""
+    extension = withheld_extension(viewer, subject)
+    if not extension:
+        return ""
+    places = " and ".join(
+        _country_name(code)
+        for code in extension["country_codes"]  # type: ignore[union-attr]
+    )
+    return f"Withheld in {places} in response to a legal demand."
