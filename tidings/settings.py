@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "tidings.social",
     "tidings.legal",
     "tidings.transparency",
+    "oauth2_provider",
+    "tidings.api",
     "tidings.web",
 ]
 
@@ -113,6 +115,31 @@ TIDINGS_COUNTRY_HEADER = env.str("TIDINGS_COUNTRY_HEADER", default="")
 TIDINGS_TRUSTED_PROXIES = env.list("TIDINGS_TRUSTED_PROXIES", default=[])
 #: Resolve the viewer's country from the client address (database shipped in geoip2fast).
 TIDINGS_GEOIP = env.bool("TIDINGS_GEOIP", default=True)
+
+#: Sign-ups: "open", "approval" (staff approve each one) or "closed".
+TIDINGS_REGISTRATIONS = env.str("TIDINGS_REGISTRATIONS", default="open")
+if TIDINGS_REGISTRATIONS not in ("open", "approval", "closed"):
+    raise ValueError("TIDINGS_REGISTRATIONS must be open, approval or closed")
+#: Mail a confirmation link to new sign-ups; their token works only once it is followed.
+TIDINGS_CONFIRM_EMAIL = env.bool("TIDINGS_CONFIRM_EMAIL", default=False)
+#: The OAuth password grant (handy for scripts); operators may turn it off.
+TIDINGS_OAUTH_PASSWORD_GRANT = env.bool("TIDINGS_OAUTH_PASSWORD_GRANT", default=True)
+
+OAUTH2_PROVIDER = {
+    "SCOPES": __import__("tidings.api.scopes", fromlist=["SCOPES"]).SCOPES,
+    "DEFAULT_SCOPES": ["read"],
+    "SCOPES_BACKEND_CLASS": "tidings.api.oauth.AppScopes",
+    "OAUTH2_VALIDATOR_CLASS": "tidings.api.oauth.MastodonValidator",
+    "PKCE_REQUIRED": False,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 10 * 365 * 24 * 3600,  # Mastodon tokens do not expire
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 600,
+    "ROTATE_REFRESH_TOKEN": True,
+}
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

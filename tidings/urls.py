@@ -2,7 +2,11 @@
 
 from django.urls import include, path
 
+from tidings.health import healthz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("", include("tidings.api.urls")),
     path("", include("tidings.transparency.urls")),
     path("", include("tidings.web.urls")),
 ]

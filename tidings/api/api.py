@@ -1,0 +1,62 @@
+"""The NinjaAPI that carries every Mastodon endpoint (and generates ``/api/openapi.json``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.renderers import BaseRenderer
+
+import tidings
+from tidings.api import (
+    accounts,
+    apps_oauth,
+    instance,
+    notifications,
+    search,
+    statuses,
+    timelines,
+)
+from tidings.api.errors import install_handlers
+from tidings.api.params import MastodonParser
+
+
+class OrjsonRenderer(BaseRenderer):
+    media_type = "application/json"
+
+    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> bytes:
+        return orjson.dumps(data)
+
+
+api = NinjaAPI(
+    title="Tidings client API",
+    version=tidings.__version__,
+    description=(
+        "Mastodon-compatible client API and OAuth 2. Status and Account objects carry a "
+        '`withheld` extension ({"country_codes": [...], "scope": "status"|"account"}) '
+        "when withheld somewhere."
+    ),
+    openapi_url=None,
+    docs_url=None,
+    urls_namespace="mastodon",
+    renderer=OrjsonRenderer(),
+    parser=MastodonParser(),
+)
+install_handlers(api)
+for module in (apps_oauth, accounts, statuses, timelines, notifications, search, instance):
+    api.add_router("", module.router)
+
+
+_schema: bytes | None = None
+
+
+def openapi_json(request: HttpRequest) -> HttpResponse:
+    """``/api/openapi.json``: the whole API (paths are absolute, so the prefix is empty)."""
+    global _schema
+    if _schema is None:
+        _schema = orjson.dumps(
+            api.get_openapi_schema(path_prefix=""), option=orjson.OPT_NON_STR_KEYS
+        )
+    return HttpResponse(_schema, content_type="application/json")

@@ -1,0 +1,74 @@
+"""Errors as Mastodon answers them: ``{"error": "..."}`` with 401/403/404/422/429 (451 when the law is the reason)."""
+
+from __future__ import annotations
+
+import orjson
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from tidings.lib.errors import TidingsError
+
+
+class ApiError(TidingsError):
+    """An API refusal with an explicit status."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class Unauthorized(ApiError):
+    def __init__(self, message: str = "The access token is invalid") -> None:
+        super().__init__(401, message)
+
+
+class Forbidden(ApiError):
+    def __init__(self, message: str = "This action is outside the authorized scopes") -> None:
+        super().__init__(403, message)
+
+
+def error_response(status: int, message: str, **extra: object) -> HttpResponse:
+    response = HttpResponse(
+        orjson.dumps({"error": message, **extra}), status=status, content_type="application/json"
+    )
+    if status == 401:
+        response["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+    return response
+
+
+def _validation_message(error: NinjaValidationError) -> str:
+    parts = []
+    for item in error.errors[:5]:
+        where = ".".join(str(p) for p in item.get("loc", ())[1:]) or "request"
+        parts.append(f"{where}: {item.get('msg', 'is invalid')}")
+    return "Validation failed: " + "; ".join(parts)
+
+
+def install_handlers(api: NinjaAPI) -> None:
+    """Turn every expected failure into a Mastodon-style JSON error."""
+
+    @api.exception_handler(TidingsError)
+    def tidings_error(request: HttpRequest, exc: TidingsError) -> HttpResponse:
+        response = error_response(exc.status, exc.message)
+        notice = getattr(exc, "notice_url", "")
+        if exc.status == 451 and notice:
+            response["Link"] = f'<{notice}>; rel="blocked-by"'
+        return response
+
+    @api.exception_handler(NinjaValidationError)
+    def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        return error_response(422, _validation_message(exc))
+
+    @api.exception_handler(AuthenticationError)
+    def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return error_response(401, "The access token is invalid")
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        return error_response(exc.status_code, str(exc))
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return error_response(404, "Record not found")

@@ -1,0 +1,266 @@
+"""Mastodon entities (Account, Status, Relationship, Notification, Tag) as plain dicts.
+
+A page of posts is serialised with a fixed number of queries whatever its
+size: viewer flags and mentioned accounts are loaded for the whole page at
+once; hashtags come from the text itself. Ids are strings, as Mastodon's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db.models.functions import Lower
+from django.http import HttpRequest
+from django.templatetags.static import static
+from django.utils import timezone
+
+from tidings.social.models import Account, Hashtag, Notification, Post, Visibility
+from tidings.social.queries import Relationship, ViewerFlags, viewer_flags
+from tidings.social.text import extract_hashtags, extract_mentions, render_post_html
+from tidings.visibility import Viewer, visible_accounts, withheld_extension
+
+VISIBILITY_OUT = {
+    Visibility.PUBLIC: "public",
+    Visibility.UNLISTED: "unlisted",
+    Visibility.FOLLOWERS: "private",
+}
+NOTIFICATION_TYPES = {
+    "follow": "follow",
+    "mention": "mention",
+    "reply": "mention",
+    "repost": "reblog",
+    "favourite": "favourite",
+}
+
+
+def iso(moment: datetime | None) -> str | None:
+    """Mastodon's timestamp form: UTC, milliseconds, ``Z``."""
+    if moment is None:
+        return None
+    moment = moment.astimezone(UTC) if timezone.is_aware(moment) else moment
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+@dataclass
+class Serializer:
+    """Serialises for one request: knows the viewer and the site's address."""
+
+    request: HttpRequest
+    viewer: Viewer
+    base: str = ""
+    flags: ViewerFlags = field(default_factory=lambda: ViewerFlags(frozenset(), frozenset()))
+    mentioned: dict[str, Account] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.base = base_url(self.request)
+
+    def html(self, text: str) -> str:
+        """Rendered text in a paragraph, with our links made absolute (clients show it elsewhere)."""
+        if not text:
+            return ""
+        return "<p>" + render_post_html(text).replace('href="/', f'href="{self.base}/') + "</p>"
+
+    # -- accounts -------------------------------------------------------------
+
+    def avatar(self, account: Account) -> str:
+        if account.avatar:
+            return self.request.build_absolute_uri(account.avatar.url)
+        return self.request.build_absolute_uri(static("api/missing.png"))
+
+    def account(self, account: Account) -> dict[str, Any]:
+        url = f"{self.base}/@{account.username}"
+        avatar = self.avatar(account)
+        header = self.request.build_absolute_uri(static("api/header.png"))
+        data: dict[str, Any] = {
+            "id": str(account.id),
+            "username": account.username,
+            "acct": account.username,
+            "display_name": account.display_name,
+            "locked": account.locked,
+            "bot": False,
+            "discoverable": True,
+            "indexable": True,
+            "group": False,
+            "noindex": False,
+            "hide_collections": False,
+            "created_at": iso(account.created_at),
+            "note": self.html(account.bio),
+            "url": url,
+            "uri": f"{self.base}/users/{account.username}",
+            "avatar": avatar,
+            "avatar_static": avatar,
+            "header": header,
+            "header_static": header,
+            "followers_count": account.followers_count,
+            "following_count": account.following_count,
+            "statuses_count": account.posts_count,
+            "last_status_at": account.last_post_at.date().isoformat()
+            if account.last_post_at
+            else None,
+            "emojis": [],
+            "fields": [],
+            "roles": [],
+        }
+        withheld = withheld_extension(self.viewer, account)
+        if withheld:
+            data["withheld"] = withheld
+        return data
+
+    def credential_account(self, account: Account) -> dict[str, Any]:
+        """The caller's own account, with ``source`` and ``role`` as verify_credentials gives them."""
+        data = self.account(account)
+        data["source"] = {
+            "privacy": "public",
+            "sensitive": False,
+            "language": "",
+            "note": account.bio,
+            "fields": [],
+            "follow_requests_count": 0,
+            "hide_collections": False,
+            "discoverable": True,
+            "indexable": True,
+        }
+        data["role"] = {
+            "id": account.role,
+            "name": account.get_role_display(),
+            "color": "",
+            "permissions": "0",
+            "highlighted": account.role != "user",
+        }
+        return data
+
+    # -- statuses -------------------------------------------------------------
+
+    def prepare(self, posts: Sequence[Post]) -> Serializer:
+        """Load what a page of ``posts`` needs in bulk (viewer flags, mentioned accounts)."""
+        self.flags = viewer_flags(self.viewer, posts)
+        handles: set[str] = set()
+        for post in posts:
+            original = post.repost_of if post.repost_of_id else post
+            handles.update(extract_mentions(original.text))
+        handles -= set(self.mentioned)
+        if handles:
+            found = visible_accounts(
+                Account.objects.annotate(handle_lower=Lower("username")).filter(
+                    handle_lower__in=handles
+                ),
+                self.viewer,
+            )
+            self.mentioned.update({a.username.lower(): a for a in found})
+        return self
+
+    def tag(self, name: str, history: list[dict[str, str]] | None = None) -> dict[str, Any]:
+        return {
+            "name": name,
+            "url": f"{self.base}/tags/{name.lower()}",
+            "history": history or [],
+            "following": False,
+        }
+
+    def hashtag(self, tag: Hashtag) -> dict[str, Any]:
+        return self.tag(tag.display_name or tag.name)
+
+    def status(self, post: Post) -> dict[str, Any]:
+        reblog = self.status(post.repost_of) if post.repost_of_id else None
+        original = post.repost_of if post.repost_of_id else post
+        mentions = [
+            self.mentioned[h] for h in extract_mentions(original.text) if h in self.mentioned
+        ]
+        data: dict[str, Any] = {
+            "id": str(post.id),
+            "uri": f"{self.base}/users/{post.author.username}/statuses/{post.id}",
+            "url": f"{self.base}/@{post.author.username}/{post.id}",
+            "created_at": iso(post.created_at),
+            "account": self.account(post.author),
+            "content": self.html(post.text),
+            "visibility": VISIBILITY_OUT.get(post.visibility, "public"),
+            "sensitive": False,
+            "spoiler_text": "",
+            "media_attachments": [],
+            "application": None,
+            "mentions": [
+                {
+                    "id": str(a.id),
+                    "username": a.username,
+                    "url": f"{self.base}/@{a.username}",
+                    "acct": a.username,
+                }
+                for a in mentions
+            ]
+            if reblog is None
+            else [],
+            "tags": [self.tag(n) for n in extract_hashtags(post.text)],
+            "emojis": [],
+            "reblogs_count": post.reposts_count,
+            "favourites_count": post.favourites_count,
+            "replies_count": post.replies_count,
+            "in_reply_to_id": str(post.in_reply_to_id) if post.in_reply_to_id else None,
+            "in_reply_to_account_id": str(post.in_reply_to_account_id)
+            if post.in_reply_to_account_id
+            else None,
+            "reblog": reblog,
+            "poll": None,
+            "card": None,
+            "language": None,
+            "text": None,
+            "edited_at": None,
+            "favourited": self.flags.favourited_post(post),
+            "reblogged": self.flags.reposted_post(post),
+            "muted": False,
+            "bookmarked": False,
+            "pinned": False,
+            "filtered": [],
+        }
+        withheld = withheld_extension(self.viewer, post)
+        if withheld:
+            data["withheld"] = withheld
+        return data
+
+    def statuses(self, posts: Sequence[Post]) -> list[dict[str, Any]]:
+        self.prepare(posts)
+        return [self.status(p) for p in posts]
+
+    # -- the rest -------------------------------------------------------------
+
+    def relationship(self, account: Account, rel: Relationship) -> dict[str, Any]:
+        return {
+            "id": str(account.id),
+            "following": rel.following,
+            "showing_reblogs": rel.following,
+            "notifying": False,
+            "languages": None,
+            "followed_by": rel.followed_by,
+            "blocking": rel.blocking,
+            "blocked_by": account.id in self.viewer.blocked_by_ids,
+            "muting": rel.muting,
+            "muting_notifications": rel.muting,
+            "requested": False,
+            "requested_by": False,
+            "domain_blocking": False,
+            "endorsed": False,
+            "note": "",
+        }
+
+    def notification(self, notification: Notification) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": str(notification.id),
+            "type": NOTIFICATION_TYPES.get(notification.kind, notification.kind),
+            "created_at": iso(notification.created_at),
+            "group_key": f"ungrouped-{notification.id}",
+            "account": self.account(notification.actor),
+        }
+        if notification.post_id is not None:
+            data["status"] = self.status(notification.post)
+        return data
+
+    def notifications(self, rows: Iterable[Notification]) -> list[dict[str, Any]]:
+        rows = list(rows)
+        self.prepare([n.post for n in rows if n.post_id is not None])
+        return [self.notification(n) for n in rows]

@@ -1,0 +1,48 @@
+"""Home, public and hashtag timelines, newest first, paged by id with a ``Link`` header."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router
+
+from tidings.api.auth import optional_auth, require_user
+from tidings.api.pagination import PageQuery, cursor, json_response, paged_response
+from tidings.api.params import as_bool
+from tidings.api.serializers import Serializer
+from tidings.social.models import Post
+from tidings.social.queries import hashtag_timeline, home_timeline, public_timeline
+
+router = Router(tags=["timelines"])
+
+
+class PublicQuery(PageQuery):
+    local: str | None = None
+    remote: str | None = None
+    only_media: str | None = None
+
+
+def _page(request: HttpRequest, viewer: object, posts: list[Post]) -> HttpResponse:
+    data = Serializer(request, viewer).statuses(posts)  # type: ignore[arg-type]
+    return paged_response(request, data, [p.id for p in posts])
+
+
+@router.get("/api/v1/timelines/home", summary="Home timeline")
+def home(request: HttpRequest, query: Query[PageQuery]) -> HttpResponse:
+    auth = require_user(request, "read:statuses")
+    return _page(request, auth.viewer, home_timeline(auth.viewer, cursor(request)))
+
+
+@router.get("/api/v1/timelines/public", summary="Public timeline")
+def public(request: HttpRequest, query: Query[PublicQuery]) -> HttpResponse:
+    auth = optional_auth(request, "read:statuses")
+    if as_bool(query.remote) or as_bool(query.only_media):
+        return json_response([])  # nothing federated, no media
+    return _page(request, auth.viewer, public_timeline(auth.viewer, cursor(request)))
+
+
+@router.get("/api/v1/timelines/tag/{hashtag}", summary="Hashtag timeline")
+def tag(request: HttpRequest, hashtag: str, query: Query[PublicQuery]) -> HttpResponse:
+    auth = optional_auth(request, "read:statuses")
+    if as_bool(query.remote) or as_bool(query.only_media):
+        return json_response([])
+    return _page(request, auth.viewer, hashtag_timeline(auth.viewer, hashtag, cursor(request)))
