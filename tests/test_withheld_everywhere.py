@@ -1,36 +1,45 @@
-"""Every read endpoint, asked by a viewer in the withheld country and by one elsewhere.
+"""Every read endpoint, web and API, asked by a viewer in the withheld country and by one elsewhere.
 
 One scenario: @kisanvoice is withheld in India (account scope), and one post of
-@reporter is withheld in India (post scope). @amrit reposts both and replies to
-one; @viewer follows them all and was followed and mentioned by @kisanvoice.
-In India, withheld content is absent from every list and answers 451 when
-fetched; in the United States everything is there.
+@reporter is withheld in India (post scope). @amrit reposts both and replies
+to both; @kisanvoice favourites and reposts a kept post of @reporter; @viewer
+follows them all and was followed and mentioned by @kisanvoice. In India,
+withheld content is absent from every list and answers 451 when fetched; in
+the United States all of it is there.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
 from django.test import Client
 
+from tidings.api.actions import do_create_app, do_issue_token
 from tidings.legal.actions.withholding import do_withhold
-from tidings.social.actions import do_follow, do_repost
+from tidings.social.actions import do_favourite, do_follow, do_repost
 from tidings.social.models import Account, Post
 
 WITHHELD_ACCOUNT_TEXT = "Kisan tractor rally wheatfield"
 WITHHELD_POST_TEXT = "Reporter border dispatch barricade"
 KEPT_TEXT = "Reporter weather update monsoon"
+WITHHELD_MARKERS = (WITHHELD_ACCOUNT_TEXT, WITHHELD_POST_TEXT, "kisanvoice")
 
 
 @dataclass
 class Scenario:
     viewer: Account
+    kisan: Account
+    reporter: Account
+    amrit: Account
     account_post: Post
     withheld_post: Post
     kept_post: Post
     account_repost: Post
     post_repost: Post
+    reply_to_account_post: Post
+    reply_to_withheld_post: Post
 
 
 @pytest.fixture(autouse=True)
@@ -56,84 +65,206 @@ def scenario(make_account, make_post, run_on_commit) -> Scenario:
     with run_on_commit():
         account_repost = do_repost(account_post, acting_user=amrit)
         post_repost = do_repost(withheld_post, acting_user=amrit)
+        do_favourite(kept_post, acting_user=kisan)
+        do_repost(kept_post, acting_user=kisan)
+    reply_to_account_post = make_post(amrit, "Amrit answers the rally", in_reply_to=account_post)
+    reply_to_withheld_post = make_post(
+        amrit, "Amrit answers the dispatch", in_reply_to=withheld_post
+    )
     do_withhold(account=kisan, countries=["IN"], reason="order", acting_user=legal)
     do_withhold(post=withheld_post, countries=["IN"], reason="order", acting_user=legal)
-    return Scenario(viewer, account_post, withheld_post, kept_post, account_repost, post_repost)
+    return Scenario(
+        viewer,
+        kisan,
+        reporter,
+        amrit,
+        account_post,
+        withheld_post,
+        kept_post,
+        account_repost,
+        post_repost,
+        reply_to_account_post,
+        reply_to_withheld_post,
+    )
 
 
-def as_viewer(client: Client, scenario: Scenario) -> Client:
+@pytest.fixture
+def web(client: Client, scenario: Scenario) -> Client:
     client.force_login(scenario.viewer)
     return client
 
 
-LIST_ENDPOINTS = {
-    "home timeline": lambda s: "/",
-    "public timeline": lambda s: "/public",
-    "hashtag timeline": lambda s: "/tags/farmlaws",
-    "profile of the reposter": lambda s: "/@amrit",
-    "profile of the reporter": lambda s: "/@reporter",
-    "search by words": lambda s: "/search?q=reporter+border",
-    "search by account": lambda s: "/search?q=kisan",
-    "search by hashtag": lambda s: "/search?q=%23FarmLaws",
-    "followers of the viewer": lambda s: "/@viewer/followers",
-    "following of the viewer": lambda s: "/@viewer/following",
-    "notifications": lambda s: "/notifications",
+@pytest.fixture
+def api(scenario: Scenario) -> Client:
+    app = do_create_app(
+        "Reader", redirect_uris="urn:ietf:wg:oauth:2.0:oob", scopes="read", acting_user=None
+    )
+    token = do_issue_token(
+        scenario.viewer, app.app.application, ["read"], acting_user=scenario.viewer
+    ).raw
+    return Client(headers={"Authorization": f"Bearer {token}"})
+
+
+Path = Callable[[Scenario], str]
+
+LISTS: dict[str, tuple[str, Path]] = {
+    "web home timeline": ("web", lambda s: "/"),
+    "web public timeline": ("web", lambda s: "/public"),
+    "web hashtag timeline": ("web", lambda s: "/tags/farmlaws"),
+    "web profile of the reposter": ("web", lambda s: "/@amrit"),
+    "web profile of the reporter": ("web", lambda s: "/@reporter"),
+    "web thread of a reply to the withheld account": (
+        "web",
+        lambda s: f"/@amrit/{s.reply_to_account_post.id}",
+    ),
+    "web thread of a reply to the withheld post": (
+        "web",
+        lambda s: f"/@amrit/{s.reply_to_withheld_post.id}",
+    ),
+    "web search by words": ("web", lambda s: "/search?q=reporter+border"),
+    "web search by account": ("web", lambda s: "/search?q=kisan"),
+    "web search by hashtag": ("web", lambda s: "/search?q=%23FarmLaws"),
+    "web followers of the viewer": ("web", lambda s: "/@viewer/followers"),
+    "web following of the viewer": ("web", lambda s: "/@viewer/following"),
+    "web notifications": ("web", lambda s: "/notifications"),
+    "api home timeline": ("api", lambda s: "/api/v1/timelines/home"),
+    "api public timeline": ("api", lambda s: "/api/v1/timelines/public"),
+    "api hashtag timeline": ("api", lambda s: "/api/v1/timelines/tag/farmlaws"),
+    "api statuses of the reposter": ("api", lambda s: f"/api/v1/accounts/{s.amrit.id}/statuses"),
+    "api statuses of the reporter": (
+        "api",
+        lambda s: f"/api/v1/accounts/{s.reporter.id}/statuses",
+    ),
+    "api context of a reply to the withheld account": (
+        "api",
+        lambda s: f"/api/v1/statuses/{s.reply_to_account_post.id}/context",
+    ),
+    "api context of a reply to the withheld post": (
+        "api",
+        lambda s: f"/api/v1/statuses/{s.reply_to_withheld_post.id}/context",
+    ),
+    "api search statuses": ("api", lambda s: "/api/v2/search?q=reporter+border&type=statuses"),
+    "api search accounts": ("api", lambda s: "/api/v2/search?q=kisan&type=accounts"),
+    "api search accounts (v1)": ("api", lambda s: "/api/v1/accounts/search?q=kisan"),
+    "api followers of the viewer": ("api", lambda s: f"/api/v1/accounts/{s.viewer.id}/followers"),
+    "api following of the viewer": ("api", lambda s: f"/api/v1/accounts/{s.viewer.id}/following"),
+    "api notifications": ("api", lambda s: "/api/v1/notifications"),
+    "api who favourited a kept post": (
+        "api",
+        lambda s: f"/api/v1/statuses/{s.kept_post.id}/favourited_by",
+    ),
+    "api who reposted a kept post": (
+        "api",
+        lambda s: f"/api/v1/statuses/{s.kept_post.id}/reblogged_by",
+    ),
 }
 
-DIRECT_ENDPOINTS = {
-    "withheld account's profile": lambda s: "/@kisanvoice",
-    "withheld account's post": lambda s: f"/@kisanvoice/{s.account_post.id}",
-    "withheld post": lambda s: f"/@reporter/{s.withheld_post.id}",
-    "repost of the withheld account's post": lambda s: f"/@amrit/{s.account_repost.id}",
-    "repost of the withheld post": lambda s: f"/@amrit/{s.post_repost.id}",
-    "withheld account's followers": lambda s: "/@kisanvoice/followers",
+DIRECT: dict[str, tuple[str, Path]] = {
+    "web withheld account's profile": ("web", lambda s: "/@kisanvoice"),
+    "web withheld account's followers": ("web", lambda s: "/@kisanvoice/followers"),
+    "web withheld account's post": ("web", lambda s: f"/@kisanvoice/{s.account_post.id}"),
+    "web withheld post": ("web", lambda s: f"/@reporter/{s.withheld_post.id}"),
+    "web repost of the withheld account's post": (
+        "web",
+        lambda s: f"/@amrit/{s.account_repost.id}",
+    ),
+    "web repost of the withheld post": ("web", lambda s: f"/@amrit/{s.post_repost.id}"),
+    "api withheld account": ("api", lambda s: f"/api/v1/accounts/{s.kisan.id}"),
+    "api lookup of the withheld account": (
+        "api",
+        lambda s: "/api/v1/accounts/lookup?acct=kisanvoice",
+    ),
+    "api withheld account's statuses": ("api", lambda s: f"/api/v1/accounts/{s.kisan.id}/statuses"),
+    "api withheld account's followers": (
+        "api",
+        lambda s: f"/api/v1/accounts/{s.kisan.id}/followers",
+    ),
+    "api withheld account's status": ("api", lambda s: f"/api/v1/statuses/{s.account_post.id}"),
+    "api withheld status": ("api", lambda s: f"/api/v1/statuses/{s.withheld_post.id}"),
+    "api context of the withheld status": (
+        "api",
+        lambda s: f"/api/v1/statuses/{s.withheld_post.id}/context",
+    ),
+    "api repost of the withheld account's status": (
+        "api",
+        lambda s: f"/api/v1/statuses/{s.account_repost.id}",
+    ),
+    "api repost of the withheld status": ("api", lambda s: f"/api/v1/statuses/{s.post_repost.id}"),
 }
 
-WITHHELD_MARKERS = (WITHHELD_ACCOUNT_TEXT, WITHHELD_POST_TEXT, "@kisanvoice")
+
+def _get(web: Client, api: Client, door: str, path: str, country: str):
+    client = web if door == "web" else api
+    return client.get(path, HTTP_X_TEST_COUNTRY=country, follow=door == "web")
 
 
-@pytest.mark.parametrize("endpoint", LIST_ENDPOINTS)
-def test_web_list_hides_withheld_content_in_india_only(client, scenario, endpoint):
-    path = LIST_ENDPOINTS[endpoint](scenario)
-    client = as_viewer(client, scenario)
-    in_india = client.get(path, HTTP_X_TEST_COUNTRY="IN", follow=True)
-    assert in_india.status_code == 200
+@pytest.mark.parametrize("endpoint", LISTS)
+def test_lists_hide_withheld_content_in_india_only(web, api, scenario, endpoint):
+    door, path_of = LISTS[endpoint]
+    path = path_of(scenario)
+    in_india = _get(web, api, door, path, "IN")
+    assert in_india.status_code == 200, in_india.content[:300]
     text = in_india.content.decode()
     for marker in WITHHELD_MARKERS:
         assert marker not in text, f"{marker!r} leaked on {path} in India"
-    in_us = client.get(path, HTTP_X_TEST_COUNTRY="US", follow=True).content.decode()
+    in_us = _get(web, api, door, path, "US").content.decode()
     assert any(marker in in_us for marker in WITHHELD_MARKERS), f"{path} shows nothing in the US"
 
 
-@pytest.mark.parametrize("endpoint", DIRECT_ENDPOINTS)
-def test_web_direct_fetch_answers_451_in_india_and_200_elsewhere(client, scenario, endpoint):
-    path = DIRECT_ENDPOINTS[endpoint](scenario)
-    client = as_viewer(client, scenario)
-    in_india = client.get(path, HTTP_X_TEST_COUNTRY="IN", follow=True)
+@pytest.mark.parametrize("endpoint", DIRECT)
+def test_direct_fetch_answers_451_in_india_and_200_elsewhere(web, api, scenario, endpoint):
+    door, path_of = DIRECT[endpoint]
+    path = path_of(scenario)
+    in_india = _get(web, api, door, path, "IN")
     assert in_india.status_code == 451
-    assert "in response to a legal demand" in in_india.content.decode()
+    assert "withheld in India in response to a legal demand" in in_india.content.decode()
     assert 'rel="blocked-by"' in in_india["Link"]
-    assert client.get(path, HTTP_X_TEST_COUNTRY="US", follow=True).status_code == 200
+    assert _get(web, api, door, path, "US").status_code == 200
 
 
-def test_kept_post_of_a_partly_withheld_author_stays_visible_in_india(client, scenario):
-    client = as_viewer(client, scenario)
-    text = client.get("/@reporter", HTTP_X_TEST_COUNTRY="IN").content.decode()
+def test_kept_post_of_a_partly_withheld_author_stays_visible_in_india(web, scenario):
+    text = web.get("/@reporter", HTTP_X_TEST_COUNTRY="IN").content.decode()
     assert KEPT_TEXT in text
     assert (
-        client.get(f"/@reporter/{scenario.kept_post.id}", HTTP_X_TEST_COUNTRY="IN").status_code
-        == 200
+        web.get(f"/@reporter/{scenario.kept_post.id}", HTTP_X_TEST_COUNTRY="IN").status_code == 200
     )
 
 
-def test_viewers_elsewhere_see_where_content_is_withheld(client, scenario):
-    client = as_viewer(client, scenario)
-    text = client.get("/@kisanvoice", HTTP_X_TEST_COUNTRY="US").content.decode()
+def test_replies_to_withheld_content_stay_visible_without_what_they_answer(web, scenario):
+    response = web.get(f"/@amrit/{scenario.reply_to_withheld_post.id}", HTTP_X_TEST_COUNTRY="IN")
+    text = response.content.decode()
+    assert "Amrit answers the dispatch" in text
+    assert WITHHELD_POST_TEXT not in text
+
+
+def test_withheld_posts_do_not_count_towards_trends_in_india(api, scenario):
+    def uses(country: str) -> int:
+        tags = api.get("/api/v1/trends/tags", HTTP_X_TEST_COUNTRY=country).json()
+        farmlaws = [t for t in tags if t["name"].lower() == "farmlaws"]
+        return sum(int(day["uses"]) for day in farmlaws[0]["history"]) if farmlaws else 0
+
+    assert uses("US") == 3
+    assert uses("IN") == 1
+
+
+def test_api_objects_carry_the_withheld_extension_outside_india(api, scenario):
+    status = api.get(
+        f"/api/v1/statuses/{scenario.withheld_post.id}", HTTP_X_TEST_COUNTRY="US"
+    ).json()
+    assert status["withheld"] == {"country_codes": ["IN"], "scope": "status"}
+    account = api.get(f"/api/v1/accounts/{scenario.kisan.id}", HTTP_X_TEST_COUNTRY="US").json()
+    assert account["withheld"] == {"country_codes": ["IN"], "scope": "account"}
+    kept = api.get(f"/api/v1/statuses/{scenario.kept_post.id}", HTTP_X_TEST_COUNTRY="US").json()
+    assert not kept.get("withheld")
+
+
+def test_viewers_elsewhere_see_where_content_is_withheld(web, scenario):
+    text = web.get("/@kisanvoice", HTTP_X_TEST_COUNTRY="US").content.decode()
     assert "Withheld in India in response to a legal demand." in text
 
 
 def test_the_author_sees_their_withheld_content_with_a_banner(client, scenario):
-    client.force_login(Account.objects.get(username="kisanvoice"))
+    client.force_login(scenario.kisan)
     text = client.get("/@kisanvoice", HTTP_X_TEST_COUNTRY="IN").content.decode()
     assert WITHHELD_ACCOUNT_TEXT in text
     assert "Your account is withheld in some countries." in text

@@ -12,7 +12,7 @@ from tidings.lib.countries import country_name as _country_name
 from tidings.social.models import Account, AccountKind, Post
 from tidings.social.queries import ViewerFlags
 from tidings.social.text import render_post_html
-from tidings.visibility import withheld_extension
+from tidings.visibility import can_view_account, withheld_extension
 
 register = template.Library()
 
@@ -88,3 +88,11 @@ def withheld_note(context: dict, subject: Post | Account) -> str:
         for code in extension["country_codes"]  # type: ignore[union-attr]
     )
     return f"Withheld in {places} in response to a legal demand."
+
+
+@register.simple_tag(takes_context=True)
+def viewer_may_see(context: dict, account: Account | None) -> bool:
+    """Whether the page's viewer may see ``account`` (e.g. the one a reply answers)."""
+    request = context.get("request")
+    viewer = getattr(request, "viewer", None)
+    return account is not None and viewer is not None and can_view_account(viewer, account)
