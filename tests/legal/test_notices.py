@@ -64,3 +64,27 @@ def test_notices_of_a_confidential_order_wait_until_a_legal_admin_releases_them(
         assert do_release_notices(demand, acting_user=legal_admin) == 1
     assert len(mail.outbox) == 1
     assert Notification.objects.filter(recipient=owner, kind="legal").count() == 1
+
+
+def test_the_owner_reads_the_notice_on_the_web_and_in_the_api(
+    import_order, make_account, legal, run_on_commit, client
+):
+    from tidings.api.actions import do_create_app, do_issue_token
+
+    owner = make_account("kisanvoice")
+    demand = import_order("@kisanvoice").demand
+    with run_on_commit():
+        do_decide_items(demand, "all_matched", action="withhold", reason="x", acting_user=legal)
+    client.force_login(owner)
+    page = client.get("/notifications").content.decode()
+    assert "Legal notice" in page
+    assert "has been withheld in India in response to a legal demand" in page
+    app = do_create_app(
+        "Reader", redirect_uris="urn:ietf:wg:oauth:2.0:oob", scopes="read", acting_user=None
+    )
+    token = do_issue_token(owner, app.app.application, ["read"], acting_user=owner).raw
+    [notice] = client.get(
+        "/api/v1/notifications", headers={"Authorization": f"Bearer {token}"}
+    ).json()
+    assert notice["type"] == "moderation_warning"
+    assert "withheld in India" in notice["moderation_warning"]["text"]

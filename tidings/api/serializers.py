@@ -33,6 +33,7 @@ NOTIFICATION_TYPES = {
     "reply": "mention",
     "repost": "reblog",
     "favourite": "favourite",
+    "legal": "moderation_warning",
 }
 
 
@@ -258,6 +259,17 @@ class Serializer:
         }
         if notification.post_id is not None:
             data["status"] = self.status(notification.post)
+        if notification.kind == "legal":
+            # Mastodon's shape for a notice from the server about one's own content.
+            data["moderation_warning"] = {
+                "id": str(notification.id),
+                "action": "none",
+                "text": notification.message,
+                "status_ids": None,
+                "appeal": None,
+                "target_account": data["account"],
+                "created_at": data["created_at"],
+            }
         return data
 
     def notifications(self, rows: Iterable[Notification]) -> list[dict[str, Any]]:
