@@ -167,3 +167,20 @@ def test_lifting_marks_the_items_lifted(import_order, targets, legal):
         DemandItem.objects.filter(match_status="matched").values_list("review_state", flat=True)
     ) == {"lifted"}
     assert access_account(viewer(None, "IN"), "kisanvoice")
+
+
+def test_malformed_decision_input_gets_clear_errors(import_order, targets, legal):
+    demand = import_order(order_text(targets[2])).demand
+    with pytest.raises(InvalidInput, match="list of ISO codes"):
+        do_decide_items(
+            demand, "all_matched", action="withhold", reason="x", countries=[7], acting_user=legal
+        )
+    with pytest.raises(InvalidInput, match="ids of this demand"):
+        do_decide_items(demand, [2**70], action="decline", reason="x", acting_user=legal)
+
+
+def test_a_receipt_time_without_a_zone_is_taken_as_utc(import_order, targets):
+    from datetime import datetime
+
+    demand = import_order("@kisanvoice", received_at=datetime(2021, 2, 1, 9, 0)).demand
+    assert demand.received_at.isoformat() == "2021-02-01T09:00:00+00:00"

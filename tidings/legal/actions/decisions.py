@@ -75,6 +75,8 @@ def _select_items(demand: Demand, item_ids: Sequence[int] | str) -> list[DemandI
         wanted = {int(i) for i in item_ids}
     except (TypeError, ValueError):
         raise InvalidInput("item_ids must be whole numbers.") from None
+    if any(not 0 < i < 2**63 for i in wanted):
+        raise InvalidInput("item_ids must be ids of this demand's items.")
     if not wanted:
         raise InvalidInput("Select at least one item.")
     found = list(items.filter(id__in=wanted).order_by("line_number"))

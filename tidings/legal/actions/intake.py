@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import transaction
@@ -69,6 +69,8 @@ def do_import_demand(
     resolved = resolve_targets(order.lines)
     original = data.encode("utf-8") if isinstance(data, str) else data
     received_at = received_at or timezone.now()
+    if timezone.is_naive(received_at):
+        received_at = timezone.make_aware(received_at, UTC)
     authority, authority_created = Authority.objects.get_or_create(
         name=authority_name.strip(), country=code, defaults={"kind": authority_kind}
     )

@@ -29,6 +29,8 @@ LIFT_REASONS = (
 
 def check_countries(countries: Sequence[str], *, acting_user: Account) -> list[str]:
     """Upper-cased, validated, de-duplicated codes; ``XX`` (everywhere) needs a legal admin."""
+    if isinstance(countries, str) or not all(isinstance(c, str) for c in countries):
+        raise InvalidInput('Countries are a list of ISO codes such as ["IN", "PK"].')
     codes = list(dict.fromkeys(normalise_country(c, allow_everywhere=True) for c in countries))
     codes = [c for c in codes if c]
     if not codes:
