@@ -32,3 +32,31 @@ def signed_in(client: Client) -> Callable[[Account], Client]:
 
 def page_text(response) -> str:
     return response.content.decode()
+
+
+# -- the legal desk ---------------------------------------------------------------
+
+from tests.legal.conftest import import_order, legal, legal_admin  # noqa: E402, F401
+
+
+@pytest.fixture
+def moderator(make_account) -> Account:
+    return make_account("mod", role="moderator")
+
+
+@pytest.fixture
+def desk_targets(make_account, make_post) -> dict[str, object]:
+    """Two accounts with posts (one a journalist with many followers) and one named post."""
+    farmer = make_account("kisanvoice", display_name="Kisan Voice")
+    reporter = make_account("reporter_r", display_name="R. Reporter", kind="journalist")
+    Account.objects.filter(id=reporter.id).update(followers_count=5000)
+    Account.objects.filter(id=farmer.id).update(followers_count=12)
+    farmer_post = make_post(farmer, "March to the capital #FarmersProtest")
+    make_post(farmer, "Tea at the border #FarmersProtest")
+    reporter_post = make_post(reporter, "Live from the protest site")
+    return {
+        "farmer": farmer,
+        "reporter": reporter,
+        "farmer_post": farmer_post,
+        "reporter_post": reporter_post,
+    }

@@ -12,6 +12,7 @@ from ninja.renderers import BaseRenderer
 import tidings
 from tidings.api import (
     accounts,
+    admin_legal,
     apps_oauth,
     instance,
     notifications,
@@ -45,7 +46,16 @@ api = NinjaAPI(
     parser=MastodonParser(),
 )
 install_handlers(api)
-for module in (apps_oauth, accounts, statuses, timelines, notifications, search, instance):
+for module in (
+    apps_oauth,
+    accounts,
+    statuses,
+    timelines,
+    notifications,
+    search,
+    instance,
+    admin_legal,
+):
     api.add_router("", module.router)
 
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.urls import path, re_path
 from django.views.static import serve
 
-from tidings.web.views import accounts, actions, pages
+from tidings.web.views import accounts, actions, desk, pages
 
 app_name = "web"
 
@@ -21,6 +21,13 @@ urlpatterns = [
     path("logout", accounts.logout, name="logout"),
     path("settings/profile", accounts.settings_profile, name="settings_profile"),
     path("compose", actions.compose, name="compose"),
+    path("desk/demands", desk.demand_list, name="desk_demands"),
+    path("desk/demands/new", desk.demand_new, name="desk_demand_new"),
+    path("desk/demands/<int:demand_id>", desk.demand_detail, name="desk_demand"),
+    path("desk/demands/<int:demand_id>/decide", desk.decide, name="desk_decide"),
+    path("desk/demands/<int:demand_id>/lift", desk.lift, name="desk_lift"),
+    path("desk/demands/<int:demand_id>/confirm", desk.confirm, name="desk_confirm"),
+    path("desk/demands/<int:demand_id>/release", desk.release, name="desk_release"),
     path("posts/<int:post_id>/delete", actions.delete_post, name="delete_post"),
     path("posts/<int:post_id>/repost", actions.repost, name="repost"),
     path("posts/<int:post_id>/unrepost", actions.unrepost, name="unrepost"),
