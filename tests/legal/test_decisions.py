@@ -184,3 +184,21 @@ def test_a_receipt_time_without_a_zone_is_taken_as_utc(import_order, targets):
 
     demand = import_order("@kisanvoice", received_at=datetime(2021, 2, 1, 9, 0)).demand
     assert demand.received_at.isoformat() == "2021-02-01T09:00:00+00:00"
+
+
+def test_a_demand_whose_withholdings_are_all_lifted_is_closed(import_order, targets, legal):
+    demand = import_order(order_text(targets[2])).demand
+    do_decide_items(demand, "all_matched", action="withhold", reason="x", acting_user=legal)
+    do_lift_withholdings(
+        list(Withholding.objects.all()), reason="order withdrawn", acting_user=legal
+    )
+    demand.refresh_from_db()
+    assert demand.status == "closed"
+
+
+def test_releasing_notices_of_an_open_order_is_refused(import_order, targets, legal_admin):
+    from tidings.legal.actions.decisions import do_release_notices
+
+    demand = import_order(order_text(targets[2])).demand
+    with pytest.raises(InvalidInput, match="not confidential"):
+        do_release_notices(demand, acting_user=legal_admin)

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.db.models import Count
 from django.utils import timezone
 
-from tidings.legal.models import REVIEW_TRANSITIONS, DemandItem, DemandStatus, MatchStatus
+from tidings.legal.models import (
+    REVIEW_TRANSITIONS,
+    Demand,
+    DemandItem,
+    DemandStatus,
+    MatchStatus,
+)
 from tidings.lib.errors import InvalidInput
 
 
@@ -44,4 +51,17 @@ def derived_status(counts: dict[str, int], matched_total: int) -> str:
     return DemandStatus.CLOSED
 
 
-__all__ = ["MatchStatus", "check_move", "derived_status", "move_items"]
+def refresh_demand_status(demand: Demand) -> str:
+    counts = dict(
+        DemandItem.objects.filter(demand=demand, match_status=MatchStatus.MATCHED)
+        .values_list("review_state")
+        .annotate(n=Count("id"))
+    )
+    status = derived_status(counts, sum(counts.values()))
+    if status != demand.status:
+        Demand.objects.filter(id=demand.id).update(status=status)
+        demand.status = status
+    return status
+
+
+__all__ = ["MatchStatus", "check_move", "derived_status", "move_items", "refresh_demand_status"]

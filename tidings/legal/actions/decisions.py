@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 
 from tidings.audit.chain import EventSpec, record_events
@@ -34,7 +33,7 @@ from tidings.legal.models import (
 )
 from tidings.legal.notices import create_notices, send_notices
 from tidings.legal.roles import check_desk_access, check_desk_admin, is_desk_admin
-from tidings.legal.states import derived_status, move_items
+from tidings.legal.states import move_items, refresh_demand_status
 from tidings.legal.withheld import bump_version, index_ends, index_withholdings
 from tidings.lib.errors import InvalidInput
 from tidings.social.models import Account
@@ -84,19 +83,6 @@ def _select_items(demand: Demand, item_ids: Sequence[int] | str) -> list[DemandI
     if missing:
         raise InvalidInput(f"Item {min(missing)} is not part of this demand.")
     return found
-
-
-def refresh_demand_status(demand: Demand) -> str:
-    counts = dict(
-        DemandItem.objects.filter(demand=demand, match_status=MatchStatus.MATCHED)
-        .values_list("review_state")
-        .annotate(n=Count("id"))
-    )
-    status = derived_status(counts, sum(counts.values()))
-    if status != demand.status:
-        Demand.objects.filter(id=demand.id).update(status=status)
-        demand.status = status
-    return status
 
 
 @transaction.atomic
@@ -223,6 +209,8 @@ def do_confirm_demand(demand: Demand, *, acting_user: Account) -> Demand:
 def do_release_notices(demand: Demand, *, acting_user: Account) -> int:
     """A legal admin lets the held-back notices of a confidential demand go out (after commit)."""
     check_desk_admin(acting_user, "release the notices of a confidential order")
+    if not demand.confidential:
+        raise InvalidInput("This order is not confidential; its notices went out when decided.")
     if demand.notices_released_at is not None:
         raise InvalidInput("The notices of this order were already released.")
     demand.notices_released_at = timezone.now()

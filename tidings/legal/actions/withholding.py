@@ -12,7 +12,7 @@ from tidings.audit.chain import EventSpec, record_events
 from tidings.legal.models import DemandItem, NoticeKind, ReviewState, Withholding
 from tidings.legal.notices import create_notices
 from tidings.legal.roles import check_desk_access, check_desk_admin
-from tidings.legal.states import move_items
+from tidings.legal.states import move_items, refresh_demand_status
 from tidings.legal.withheld import bump_version, index_lifted, index_withholdings
 from tidings.lib.countries import EVERYWHERE, normalise_country
 from tidings.lib.errors import InvalidInput
@@ -158,7 +158,9 @@ def do_lift_withholdings(
     for row in rows:
         row.lifted_at, row.lifted_by, row.lift_reason = now, acting_user, reason
     items = list(
-        DemandItem.objects.select_for_update().filter(
+        DemandItem.objects.select_for_update(of=("self",))
+        .select_related("demand")
+        .filter(
             id__in=[r.demand_item_id for r in rows if r.demand_item_id],
             review_state=ReviewState.WITHHELD,
         )
@@ -175,6 +177,8 @@ def do_lift_withholdings(
         for row in rows
     )
     bump_version()
+    for demand in {item.demand for item in items}:
+        refresh_demand_status(demand)
     create_notices(rows, NoticeKind.REINSTATED)
     return rows
 
