@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable
 
 import pytest
+from django.core.cache import caches
 
 from tidings.social.actions import do_create_account, do_create_post
 from tidings.social.models import Account, Post
@@ -27,6 +28,19 @@ TEST_PASSWORD = "correct-horse-battery-9"
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _unspent_rate_limits(settings) -> None:
+    """Rate limits count in this process only (not the shared data dir) and start unspent."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "tidings-test-ratelimit",
+        },
+    }
+    caches["ratelimit"].clear()
 
 
 @pytest.fixture

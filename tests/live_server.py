@@ -16,6 +16,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -56,9 +57,9 @@ def _postgres_admin(url: str):
     return psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True)
 
 
-@pytest.fixture(scope="session")
-def live_tidings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveTidings]:
-    data_dir = tmp_path_factory.mktemp("tidings-live")
+@contextmanager
+def run_tidings(data_dir: Path, **extra_env: str) -> Iterator[LiveTidings]:
+    """Serve Tidings from ``data_dir`` until the block ends; ``extra_env`` overrides settings."""
     port = _free_port()
     env = {
         **os.environ,
@@ -70,6 +71,7 @@ def live_tidings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveTidin
         "TIDINGS_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "TIDINGS_EMAIL_FILE_PATH": str(data_dir / "mail"),
         "DJANGO_SETTINGS_MODULE": "tidings.settings",
+        **extra_env,
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     database_url = os.environ.get("TIDINGS_DATABASE_URL", "")
@@ -102,19 +104,18 @@ def live_tidings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveTidin
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        if server.poll() is not None:
-            raise RuntimeError(f"tidings serve exited: {(data_dir / 'server.log').read_text()}")
-        try:
-            urllib.request.urlopen(url + "/public", timeout=2).close()  # noqa: S310
-            break
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            if time.monotonic() > deadline:
-                server.kill()
-                raise RuntimeError("tidings serve did not answer within 90 s") from None
-            time.sleep(0.2)
     try:
+        deadline = time.monotonic() + 90
+        while True:
+            if server.poll() is not None:
+                raise RuntimeError(f"tidings serve exited: {(data_dir / 'server.log').read_text()}")
+            try:
+                urllib.request.urlopen(url + "/healthz", timeout=2).close()  # noqa: S310
+                break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                if time.monotonic() > deadline:
+                    raise RuntimeError("tidings serve did not answer within 90 s") from None
+                time.sleep(0.2)
         yield LiveTidings(url=url, env=env, data_dir=data_dir)
     finally:
         server.terminate()
@@ -126,3 +127,10 @@ def live_tidings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveTidin
         if pg_name:
             with _postgres_admin(database_url) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def live_tidings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveTidings]:
+    # Every test signs up and calls from 127.0.0.1; tests/api/test_rate_limits.py runs its own.
+    with run_tidings(tmp_path_factory.mktemp("tidings-live"), TIDINGS_RATE_LIMITS="0") as live:
+        yield live

@@ -146,10 +146,30 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("TIDINGS_REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        },
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "ratelimit",
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # Files, because the counters must be shared by every worker process.
+        "ratelimit": {
+            "BACKEND": "tidings.api.ratelimit.LockedFileBasedCache",
+            "LOCATION": str(DATA_DIR / "ratelimit"),
+            # The longest window: incrementing a file resets its expiry to this.
+            "TIMEOUT": 3 * 60 * 60 + 60,
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        },
+    }
+#: Mastodon's rate limits (429 past them), counted in the "ratelimit" cache; 0 turns them off.
+TIDINGS_RATE_LIMITS = env.bool("TIDINGS_RATE_LIMITS", default=True)
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Query, Router, Schema
+from ninja.decorators import decorate_view
 from pydantic import Field
 
 from tidings.api.actions import do_issue_token
@@ -14,6 +15,7 @@ from tidings.api.errors import ApiError, Forbidden
 from tidings.api.oauth import without_admin_scopes
 from tidings.api.pagination import PageQuery, cursor, json_response, paged_response
 from tidings.api.params import as_bool, body_doc, parse, request_params
+from tidings.api.ratelimit import by_ip, rate_limit
 from tidings.api.serializers import Serializer
 from tidings.lib.errors import InvalidInput, TidingsError
 from tidings.social.actions import (
@@ -43,6 +45,7 @@ class RegisterIn(Schema):
 
 
 @router.post("/api/v1/accounts", openapi_extra=body_doc(RegisterIn), summary="Register")
+@decorate_view(rate_limit("sign_up", by_ip))
 def register(request: HttpRequest) -> HttpResponse:
     auth = require_app(request)
     if "write:accounts" not in auth.scopes:

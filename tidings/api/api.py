@@ -22,6 +22,7 @@ from tidings.api import (
 )
 from tidings.api.errors import install_handlers
 from tidings.api.params import MastodonParser
+from tidings.api.ratelimit import by_account_or_ip, is_api_call, rate_limit
 
 
 class OrjsonRenderer(BaseRenderer):
@@ -57,6 +58,7 @@ for module in (
     admin_legal,
 ):
     api.add_router("", module.router)
+api.add_decorator(rate_limit("api", by_account_or_ip, when=is_api_call), mode="view")
 
 
 _schema: bytes | None = None

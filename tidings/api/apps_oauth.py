@@ -15,6 +15,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from ninja import Router, Schema
+from ninja.decorators import decorate_view
 from oauth2_provider.http import OAuth2ResponseRedirect
 from oauth2_provider.views import AuthorizationView, RevokeTokenView, TokenView
 
@@ -26,6 +27,7 @@ from tidings.api.models import ClientApp
 from tidings.api.oauth import enabled_grant_types, registered_scopes, without_admin_scopes
 from tidings.api.pagination import json_response
 from tidings.api.params import as_bool, body_doc, parse, request_params
+from tidings.api.ratelimit import by_ip, rate_limit, uses_password_grant
 from tidings.api.serializers import base_url
 from tidings.lib.errors import TidingsError
 
@@ -110,6 +112,7 @@ def _as_form(request: HttpRequest) -> None:
 
 
 @router.post("/oauth/token", openapi_extra=body_doc(TokenIn), summary="Obtain a token")
+@decorate_view(rate_limit("password_grant", by_ip, when=uses_password_grant))
 def token(request: HttpRequest) -> HttpResponse:
     _as_form(request)
     if request.POST.get("grant_type") not in enabled_grant_types():

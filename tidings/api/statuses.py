@@ -6,12 +6,14 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
+from ninja.decorators import decorate_view
 
 from tidings.api.actions import do_post_once
 from tidings.api.auth import optional_auth, require_user
 from tidings.api.errors import ApiError
 from tidings.api.pagination import PageQuery, cursor, json_response
 from tidings.api.params import body_doc, parse
+from tidings.api.ratelimit import by_account, rate_limit
 from tidings.api.serializers import Serializer
 from tidings.social.actions import (
     do_create_post,
@@ -46,6 +48,7 @@ class StatusIn(Schema):
 
 
 @router.post("/api/v1/statuses", openapi_extra=body_doc(StatusIn), summary="Post")
+@decorate_view(rate_limit("statuses", by_account))
 def create_status(request: HttpRequest) -> HttpResponse:
     auth = require_user(request, "write:statuses")
     data = parse(request, StatusIn)
