@@ -208,7 +208,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 EMAIL_BACKEND = env.str(
-    "TIDINGS_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+    "TIDINGS_EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend"
 )
 EMAIL_FILE_PATH = env.str("TIDINGS_EMAIL_FILE_PATH", default=str(DATA_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env.str("TIDINGS_EMAIL_FROM", default=f"tidings@{DOMAIN.split(':')[0]}")

@@ -110,8 +110,7 @@ def test_audit_chain_stays_intact_with_one_summary_event(demo_output):
     out = io.StringIO()
     call_command("audit", "verify", stdout=out)
     assert "intact" in out.getvalue()
-    summary = AuditEvent.objects.get(action="demo.seed")
-    assert summary.subject_id == "public_square"
+    summary = AuditEvent.objects.get(action="demo.seed", subject_id="public_square")
     assert (
         summary.data["posts"] + summary.data["replies"] + summary.data["reposts"]
         == Post.objects.count()
@@ -222,4 +221,48 @@ def test_a_step_added_later_runs_once_on_an_already_seeded_database(demo_output)
     assert run_demo_steps(DemoContext(accounts=40, posts=400), steps) == ["later_scenario"]
     assert run_demo_steps(DemoContext(accounts=40, posts=400), steps) == []
     assert len(calls) == 1 and Post.objects.filter(id=calls[0]).exists()
-    assert AuditEvent.objects.filter(action="demo.seed").count() == 2
+    assert AuditEvent.objects.filter(action="demo.seed").count() == len(DEMO_STEPS) + 1
+
+
+def test_demo_replays_the_february_orders_on_the_legal_desk(demo_output):
+    from tidings.legal.models import Demand, DemandItem, Withholding
+
+    emergency = Demand.objects.get(kind="emergency_order")
+    review = Demand.objects.get(kind="order")
+    assert emergency.authority.name == "Ministry of Electronics and Information Technology"
+    assert emergency.received_at < review.received_at
+    statuses = set(
+        DemandItem.objects.filter(demand=emergency).values_list("match_status", flat=True)
+    )
+    assert statuses == {"matched", "unknown", "invalid", "duplicate"}
+    withholdings = Withholding.objects.filter(demand_item__demand=emergency)
+    assert withholdings.exists()
+    for withholding in withholdings:
+        assert withholding.countries == ["IN"]
+        assert withholding.lifted_at - withholding.starts_at == timedelta(hours=6)
+        assert withholding.lift_reason == "restored by us"
+    assert emergency.status == "closed"
+    assert review.status == "in_review"
+    kinds = set(
+        DemandItem.objects.filter(demand=review, account__isnull=False).values_list(
+            "account__kind", flat=True
+        )
+    )
+    assert {"news", "journalist", "politician"} <= kinds
+    assert set(DemandItem.objects.filter(demand=review).values_list("review_state", flat=True)) == {
+        "pending",
+        "declined",
+        "escalated",
+    }
+
+
+def test_the_full_size_demo_orders_have_257_and_1178_lines(db):
+    from tidings.legal.models import DemandItem
+
+    run_demo("--accounts", "300", "--posts", "300", "--no-migrate")
+    lines = DemandItem.objects.values_list("demand__kind", flat=True)
+    assert sorted(lines.distinct()) == ["emergency_order", "order"]
+    assert lines.filter(demand__kind="emergency_order").count() == 257
+    review = DemandItem.objects.filter(demand__kind="order")
+    assert review.count() == 1178
+    assert review.filter(match_status="matched").count() == 1175
