@@ -8,46 +8,15 @@ Screenshots of each step go to ``test-artifacts/``.
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
+from tests.browser import ARTIFACTS
+
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "desk-pass-phrase-2021"
-
-
-@pytest.fixture
-def browser(request: pytest.FixtureRequest) -> Iterator[object]:
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: the legal desk journey cannot run"
-        if os.environ.get("CI"):
-            pytest.fail(message + " (CI must run it; install Debian's chromium).")
-        pytest.skip("!!! " + message + "; SKIPPED. Install chromium to run it. !!!")
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def _cli(live_tidings, *args: str) -> str:
@@ -80,7 +49,8 @@ def _shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"desk-{name}.png"), full_page=True)
 
 
-def test_a_legal_reviewer_withholds_two_accounts_in_india_only(browser, live_tidings, tmp_path):
+def test_a_legal_reviewer_withholds_two_accounts_in_india_only(chromium, live_tidings, tmp_path):
+    browser = chromium
     from playwright.sync_api import expect
 
     _cli(

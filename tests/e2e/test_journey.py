@@ -7,52 +7,27 @@ of each step go to ``test-artifacts/``.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.browser
+from tests.browser import ARTIFACTS
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def page(request: pytest.FixtureRequest) -> Iterator[object]:
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: the browser journey cannot run"
-        if os.environ.get("CI"):
-            pytest.fail(message + " (CI must run it; install Debian's chromium).")
-        pytest.skip("!!! " + message + "; SKIPPED. Install chromium to run it. !!!")
-    from playwright.sync_api import sync_playwright
-
-    live_tidings = request.getfixturevalue("live_tidings")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        context = browser.new_context(
-            base_url=live_tidings.url, viewport={"width": 1200, "height": 900}
-        )
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
+def page(chromium, live_tidings) -> Iterator[object]:
+    context = chromium.new_context(
+        base_url=live_tidings.url, viewport={"width": 1200, "height": 900}
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        yield page
+    finally:
+        context.close()
 
 
 def _cli(live_tidings, *args: str) -> str:
