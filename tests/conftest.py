@@ -13,6 +13,7 @@ from collections.abc import Callable
 import pytest
 from django.core.cache import caches
 
+from tidings.legal.actions.intake import do_import_demand
 from tidings.social.actions import do_create_account, do_create_post
 from tidings.social.models import Account, Post
 from tidings.visibility import Viewer, anonymous_viewer, viewer_for_account
@@ -90,3 +91,28 @@ def viewer(account: Account | None, *countries: str) -> Viewer:
     if account is None:
         return anonymous_viewer(frozenset(countries))
     return viewer_for_account(Account.objects.get(id=account.id), frozenset(countries))
+
+
+# -- the legal desk -----------------------------------------------------------
+
+
+@pytest.fixture
+def legal(make_account):
+    return make_account("lex", role="legal")
+
+
+@pytest.fixture
+def legal_admin(make_account):
+    return make_account("lexa", role="legal_admin")
+
+
+@pytest.fixture
+def import_order(legal):
+    def run(text: str, **fields):
+        fields.setdefault("authority_name", "Ministry of Electronics and Information Technology")
+        fields.setdefault("country", "IN")
+        fields.setdefault("reference", "MEITY/2021/001")
+        fields.setdefault("acting_user", legal)
+        return do_import_demand(text, **fields)
+
+    return run

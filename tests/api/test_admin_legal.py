@@ -52,16 +52,6 @@ def _country_header(settings) -> None:
 
 
 @pytest.fixture
-def legal(make_account):
-    return make_account("lex", role="legal")
-
-
-@pytest.fixture
-def legal_admin(make_account):
-    return make_account("lexa", role="legal_admin")
-
-
-@pytest.fixture
 def desk(legal, api_client) -> Client:
     return api_client(legal, ADMIN_SCOPES)
 

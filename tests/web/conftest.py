@@ -36,8 +36,6 @@ def page_text(response) -> str:
 
 # -- the legal desk ---------------------------------------------------------------
 
-from tests.legal.conftest import import_order, legal, legal_admin  # noqa: E402, F401
-
 
 @pytest.fixture
 def moderator(make_account) -> Account:
