@@ -58,9 +58,19 @@ class Serializer:
     base: str = ""
     flags: ViewerFlags = field(default_factory=lambda: ViewerFlags(frozenset(), frozenset()))
     mentioned: dict[str, Account] = field(default_factory=dict)
+    # Per request: the same author appears many times on a page, and static URLs never change.
+    _accounts: dict[int, dict[str, Any]] = field(default_factory=dict, repr=False)
+    _static: dict[str, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.base = base_url(self.request)
+
+    def static_url(self, path: str) -> str:
+        """The absolute URL of a static file (resolved once per request)."""
+        url = self._static.get(path)
+        if url is None:
+            url = self._static[path] = self.request.build_absolute_uri(static(path))
+        return url
 
     def html(self, text: str) -> str:
         """Rendered text in a paragraph, with our links made absolute (clients show it elsewhere)."""
@@ -73,12 +83,19 @@ class Serializer:
     def avatar(self, account: Account) -> str:
         if account.avatar:
             return self.request.build_absolute_uri(account.avatar.url)
-        return self.request.build_absolute_uri(static("api/missing.png"))
+        return self.static_url("api/missing.png")
 
     def account(self, account: Account) -> dict[str, Any]:
+        """The Mastodon Account entity; built once per account per request, a fresh dict each call."""
+        data = self._accounts.get(account.id)
+        if data is None:
+            data = self._accounts[account.id] = self._account(account)
+        return dict(data)
+
+    def _account(self, account: Account) -> dict[str, Any]:
         url = f"{self.base}/@{account.username}"
         avatar = self.avatar(account)
-        header = self.request.build_absolute_uri(static("api/header.png"))
+        header = self.static_url("api/header.png")
         data: dict[str, Any] = {
             "id": str(account.id),
             "username": account.username,

@@ -96,8 +96,12 @@ def _spans(text: str) -> list[_Span]:
     return sorted(spans, key=lambda s: s.start)
 
 
+@lru_cache(maxsize=20_000)
 def render_post_html(text: str) -> str:
-    """Escaped HTML of ``text`` with links, hashtags and mentions linked and newlines kept."""
+    """Escaped HTML of ``text`` with links, hashtags and mentions linked and newlines kept.
+
+    Pure in ``text`` (URLs are reversed from fixed routes), so results are cached per process.
+    """
     out: list[str] = []
     pos = 0
     for span in _spans(text):

@@ -1,18 +1,19 @@
-"""Template filters for rendering posts, accounts and times."""
+"""Template filters and tags for rendering posts, accounts and times (cards: ``web.cards``)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from django import template
-from django.utils import timezone
+from django.template import Context
 from django.utils.safestring import SafeString, mark_safe
 
 from tidings.lib.countries import country_name as _country_name
 from tidings.social.models import Account, AccountKind, Post
 from tidings.social.queries import ViewerFlags
 from tidings.social.text import render_post_html
-from tidings.visibility import can_view_account, withheld_extension
+from tidings.visibility import Viewer, can_view_account
+from tidings.web import cards
 
 register = template.Library()
 
@@ -26,21 +27,7 @@ def post_html(text: str) -> SafeString:
 @register.filter
 def reltime(moment: datetime | None) -> str:
     """A short relative time: "now", "5m", "3h", "2d", then a date."""
-    if moment is None:
-        return ""
-    seconds = (timezone.now() - moment).total_seconds()
-    if seconds < 60:
-        return "now"
-    if seconds < 3600:
-        return f"{int(seconds // 60)}m"
-    if seconds < 86400:
-        return f"{int(seconds // 3600)}h"
-    if seconds < 7 * 86400:
-        return f"{int(seconds // 86400)}d"
-    local = timezone.localtime(moment)
-    if local.year == timezone.localtime().year:
-        return f"{local.day} {local:%b}"
-    return f"{local.day} {local:%b %Y}"
+    return cards.reltime(moment)
 
 
 @register.filter
@@ -70,29 +57,54 @@ def initial(name: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def withheld_note(context: dict, subject: Post | Account) -> str:
-    """ "Withheld in India" for viewers outside those countries and for the author; "" otherwise.
-
-    Visibility has already decided the viewer may see ``subject``; this only says
-    where it is withheld (the API's ``withheld`` extension in words).
-    """
-    request = context.get("request")
-    viewer = getattr(request, "viewer", None)
-    if viewer is None:
-        return ""
-    extension = withheld_extension(viewer, subject)
-    if not extension:
-        return ""
-    places = " and ".join(
-        _country_name(code)
-        for code in extension["country_codes"]  # type: ignore[union-attr]
-    )
-    return f"Withheld in {places} in response to a legal demand."
+def withheld_note(context: Context, subject: Post | Account) -> str:
+    """ "Withheld in India" for a subject withheld somewhere; "" otherwise (see ``cards.withheld_note``)."""
+    return cards.withheld_note(_viewer(context), subject)
 
 
 @register.simple_tag(takes_context=True)
-def viewer_may_see(context: dict, account: Account | None) -> bool:
+def viewer_may_see(context: Context, account: Account | None) -> bool:
     """Whether the page's viewer may see ``account`` (e.g. the one a reply answers)."""
-    request = context.get("request")
-    viewer = getattr(request, "viewer", None)
+    viewer = _viewer(context)
     return account is not None and viewer is not None and can_view_account(viewer, account)
+
+
+def _viewer(context: Context) -> Viewer | None:
+    return getattr(context.get("request"), "viewer", None)
+
+
+def _card_context(context: Context) -> cards.CardContext:
+    flags = context.get("flags")
+    here = context.get("here")
+    token = context.get("csrf_token")
+    return cards.CardContext(
+        viewer=_viewer(context),
+        flags=flags if isinstance(flags, ViewerFlags) else None,
+        here="" if here is None else str(here),
+        csrf_token=str(token) if token else "",
+    )
+
+
+@register.simple_tag(takes_context=True)
+def post_card(context: Context, post: Post, highlight: bool | None = None) -> SafeString:
+    """A post as an ``<article>`` with its actions; ``highlight`` defaults to the context's."""
+    if highlight is None:
+        highlight = bool(context.get("highlight"))
+    return mark_safe(cards.post_card(post, _card_context(context), highlight=highlight))  # noqa: S308 - cards escape every value
+
+
+@register.simple_tag(takes_context=True)
+def post_actions(context: Context, target: Post) -> SafeString:
+    """The reply/repost/favourite/delete bar of an original post (htmx swaps it)."""
+    return mark_safe(cards.post_actions(target, _card_context(context)))  # noqa: S308 - cards escape every value
+
+
+@register.simple_tag
+def avatar(acct: Account, large: bool = False) -> SafeString:
+    return mark_safe(cards.avatar(acct, large=bool(large)))  # noqa: S308 - cards escape every value
+
+
+@register.simple_tag
+def account_name(acct: Account) -> SafeString:
+    """Name, badges and handle of an account."""
+    return mark_safe(cards.account_name(acct))  # noqa: S308 - cards escape every value
