@@ -28,6 +28,7 @@ from tidings.social.models import (
 from tidings.visibility import (
     Listing,
     Viewer,
+    filter_visible_posts,
     visible_accounts,
     visible_notifications,
     visible_posts,
@@ -83,10 +84,8 @@ def _apply_cursor(queryset: QuerySet, field: str, cursor: Cursor, size: int) -> 
 def _posts_by_ids(ids: Sequence[int], viewer: Viewer, listing: Listing) -> list[Post]:
     if not ids:
         return []
-    found = visible_posts(
-        Post.objects.filter(id__in=ids).select_related(*POST_RELATED), viewer, listing
-    ).in_bulk()
-    return [found[i] for i in ids if i in found]
+    found = Post.objects.filter(id__in=ids).select_related(*POST_RELATED).in_bulk()
+    return filter_visible_posts([found[i] for i in ids if i in found], viewer, listing)
 
 
 def _page_via_ids(
