@@ -138,3 +138,26 @@ def test_trends_rank_tags_by_distinct_accounts_over_a_day(alice, bob, carol, mak
         ("budget2021", 2, 2),
         ("cricket", 1, 2),
     ]
+
+
+def test_widely_followed_authors_are_merged_into_home_timelines_on_read(
+    alice, bob, carol, make_post, run_on_commit, settings
+):
+    from tidings.social.models import HomeEntry
+
+    settings.FANOUT_FOLLOWER_LIMIT = 1
+    with run_on_commit():
+        do_follow(bob, acting_user=alice)
+        do_follow(bob, acting_user=carol)
+    first = make_post(bob, "from a widely followed author")
+    make_post(alice, "my own")
+    second = make_post(bob, "again")
+    assert not HomeEntry.objects.filter(owner=alice, post=first).exists()
+    assert texts(home_timeline(viewer(alice), Cursor())) == [
+        "again",
+        "my own",
+        "from a widely followed author",
+    ]
+    assert texts(home_timeline(viewer(alice), Cursor(max_id=second.id, limit=1))) == ["my own"]
+    older = home_timeline(viewer(alice), Cursor(min_id=first.id, limit=1))
+    assert texts(older) == ["my own"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from tidings.social.models import (
@@ -121,10 +122,30 @@ def _page_via_ids(
 
 
 def home_timeline(viewer: Viewer, cursor: Cursor) -> list[Post]:
-    """Posts of the accounts ``viewer`` follows and its own, newest first."""
+    """Posts of the accounts ``viewer`` follows and its own, newest first.
+
+    Fanned-out entries, merged on read with the posts of followed authors too
+    widely followed to fan out (see ``fanout.fans_out``).
+    """
     assert viewer.account_id is not None
     entries = HomeEntry.objects.filter(owner_id=viewer.account_id)
-    return _page_via_ids(entries, "post_id", viewer, Listing.HOME, cursor)
+    page = _page_via_ids(entries, "post_id", viewer, Listing.HOME, cursor)
+    merged = list(
+        Follow.objects.filter(
+            follower_id=viewer.account_id,
+            followee__followers_count__gt=settings.FANOUT_FOLLOWER_LIMIT,
+        ).values_list("followee_id", flat=True)
+    )
+    if not merged:
+        return page
+    # Each source holds its own first page under the cursor, so the merged page is among them.
+    page += _page_via_ids(
+        Post.objects.filter(author_id__in=merged), "id", viewer, Listing.HOME, cursor
+    )
+    newest_first = sorted({p.id: p for p in page}.values(), key=lambda p: p.id, reverse=True)
+    if cursor.ascending:
+        return newest_first[-cursor.limit :]
+    return newest_first[: cursor.limit]
 
 
 def public_timeline(viewer: Viewer, cursor: Cursor) -> list[Post]:
