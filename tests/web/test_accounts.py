@@ -148,3 +148,51 @@ def test_sign_up_is_refused_with_an_explanation_when_registrations_are_closed(cl
     assert response.status_code == 403
     assert "Sign-ups are closed on this server." in page_text(response)
     assert not Account.objects.filter(username="latecomer").exists()
+
+
+def test_sign_up_under_approval_asks_why_and_waits_for_staff(client, settings, db):
+    from tidings.social.models import Account
+
+    settings.TIDINGS_REGISTRATIONS = "approval"
+    form = client.get("/signup").content.decode()
+    assert "Why do you want to join?" in form
+    refused = client.post(
+        "/signup",
+        {"username": "newbie", "email": "newbie@example.com", "password": "a-long-passphrase-9"},
+    )
+    assert refused.status_code == 422
+    assert "Tell the moderators why you want to join." in refused.content.decode()
+    waiting = client.post(
+        "/signup",
+        {
+            "username": "newbie",
+            "email": "newbie@example.com",
+            "password": "a-long-passphrase-9",
+            "reason": "I report on farming.",
+        },
+    )
+    assert "you can sign in once it is approved" in waiting.content.decode()
+    assert Account.objects.get(username="newbie").approved is False
+    assert "_auth_user_id" not in client.session
+
+
+def test_sign_up_with_e_mail_confirmation_mails_a_link_before_sign_in(
+    client, settings, db, run_on_commit
+):
+    from django.core import mail
+
+    settings.TIDINGS_CONFIRM_EMAIL = True
+    with run_on_commit():
+        response = client.post(
+            "/signup",
+            {
+                "username": "newbie",
+                "email": "newbie@example.com",
+                "password": "a-long-passphrase-9",
+            },
+        )
+    assert "We sent a confirmation link to newbie@example.com" in response.content.decode()
+    [message] = mail.outbox
+    assert "/auth/confirmation?confirmation_token=" in message.body
+    signed = client.post("/login", {"username": "newbie", "password": "a-long-passphrase-9"})
+    assert "Confirm your e-mail address first" in signed.content.decode()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -44,6 +45,18 @@ class SignupForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+    reason = forms.CharField(
+        label="Why do you want to join?",
+        required=False,
+        max_length=500,
+        help_text="Sign-ups here are approved by the server's staff.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: object, approval: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if not approval:
+            del self.fields["reason"]
 
 
 class SignInForm(AuthenticationForm):
@@ -56,6 +69,11 @@ class SignInForm(AuthenticationForm):
         if not user.approved:
             raise ValidationError(
                 "This account is waiting for approval by the server's staff.", code="pending"
+            )
+        if settings.TIDINGS_CONFIRM_EMAIL and user.email_confirmed_at is None:
+            raise ValidationError(
+                "Confirm your e-mail address first: follow the link we sent you.",
+                code="unconfirmed",
             )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
@@ -12,7 +14,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tidings.lib.errors import InvalidInput
-from tidings.social.actions import do_create_account, do_update_profile
+from tidings.social.actions import do_update_profile
+from tidings.social.actions.registration import do_register_account
 from tidings.web.forms import ProfileForm, SignInForm, SignupForm
 from tidings.web.views.base import safe_next, sign_in_required, signed_in
 
@@ -23,18 +26,27 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("web:home")
     if getattr(settings, "TIDINGS_REGISTRATIONS", "open") == "closed":
         return render(request, "web/signup.html", {"closed": True}, status=403)
-    form = SignupForm(request.POST or None)
+    approval = settings.TIDINGS_REGISTRATIONS == "approval"
+    form = SignupForm(request.POST or None, approval=approval)
     if request.method == "POST" and form.is_valid():
         try:
-            account = do_create_account(
+            account = do_register_account(
                 form.cleaned_data["username"],
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password"],
+                reason=form.cleaned_data.get("reason", ""),
                 acting_user=None,
+                confirm_url_for=lambda token: request.build_absolute_uri(
+                    reverse("api-confirm-email") + "?" + urlencode({"confirmation_token": token})
+                ),
             )
         except InvalidInput as error:
             form.add_error(_field_for(error.message), error.message)
         else:
+            if not account.approved or account.email_confirmed_at is None:
+                return render(
+                    request, "web/signup.html", {"waiting": account, "approval": approval}
+                )
             auth_login(request, account, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome to Tidings, @{account.username}!")
             return redirect("web:home")
@@ -49,6 +61,8 @@ def _field_for(message: str) -> str:
         return "username"
     if "e-mail" in lowered:
         return "email"
+    if "join" in lowered:
+        return "reason"
     return "password"
 
 
