@@ -31,24 +31,28 @@ class Viewer:
         return self.account.id if self.account is not None else None
 
     @cached_property
+    def _block_pairs(self) -> tuple[tuple[int, int], ...]:
+        """(blocker, blocked) pairs involving this viewer, in one query."""
+        if self.account is None:
+            return ()
+        me = self.account.id
+        return tuple(
+            Block.objects.filter(Q(blocker_id=me) | Q(blocked_id=me)).values_list(
+                "blocker_id", "blocked_id"
+            )
+        )
+
+    @cached_property
     def blocked_ids(self) -> frozenset[int]:
         """Accounts this viewer blocks or is blocked by: neither sees the other in lists."""
-        if self.account is None:
-            return frozenset()
-        me = self.account.id
-        pairs = Block.objects.filter(Q(blocker_id=me) | Q(blocked_id=me)).values_list(
-            "blocker_id", "blocked_id"
-        )
-        return frozenset(other for a, b in pairs for other in (a, b) if other != me)
+        me = self.account_id
+        return frozenset(other for a, b in self._block_pairs for other in (a, b) if other != me)
 
     @cached_property
     def blocked_by_ids(self) -> frozenset[int]:
         """Accounts that block this viewer (they are hidden from it even when fetched directly)."""
-        if self.account is None:
-            return frozenset()
-        return frozenset(
-            Block.objects.filter(blocked_id=self.account.id).values_list("blocker_id", flat=True)
-        )
+        me = self.account_id
+        return frozenset(blocker for blocker, blocked in self._block_pairs if blocked == me)
 
     @cached_property
     def muted_ids(self) -> frozenset[int]:
