@@ -28,7 +28,6 @@ from pydantic import Field
 from tidings.api.admin_legal_queries import (
     access_withholding,
     check_id,
-    counts_by_demand,
     demands_page,
     first_items,
     items_page,
@@ -56,7 +55,7 @@ from tidings.legal.actions.intake import do_import_demand
 from tidings.legal.actions.withholding import do_lift_withholding
 from tidings.legal.intake.decode import DEFAULT_MAX_BYTES, check_size
 from tidings.legal.models import AuthorityKind, Demand, DemandKind
-from tidings.legal.queries import access_demand
+from tidings.legal.queries import access_demand, counts_by_demand, demand_counts
 from tidings.legal.roles import check_desk_access
 from tidings.lib.errors import InvalidInput
 from tidings.social.models import Account
@@ -103,8 +102,7 @@ def aware(moment: datetime | None) -> datetime | None:
 
 
 def demand_response(request: HttpRequest, demand: Demand) -> HttpResponse:
-    counts = counts_by_demand([demand.id])[demand.id]
-    return json_response(demand_json(request, demand, counts))
+    return json_response(demand_json(request, demand, demand_counts(demand).by_key))
 
 
 def _body_doc(schema: dict[str, Any], *, multipart: dict[str, Any] | None = None) -> dict:
@@ -215,7 +213,7 @@ def import_demand(request: HttpRequest) -> HttpResponse:
     demand = result.demand
     items = first_items(demand, ITEMS_LIMIT)
     body = {
-        "demand": demand_json(request, demand, counts_by_demand([demand.id])[demand.id]),
+        "demand": demand_json(request, demand, demand_counts(demand).by_key),
         "items": [item_json(i) for i in items],
         "blank_lines": len(result.order.blank_lines),
     }
@@ -233,7 +231,7 @@ def list_demands(request: HttpRequest, query: Query[PageQuery]) -> HttpResponse:
     desk_user(request, "admin:read")
     demands = demands_page(cursor(request))
     counts = counts_by_demand([d.id for d in demands])
-    data = [demand_json(request, d, counts[d.id]) for d in demands]
+    data = [demand_json(request, d, counts[d.id].by_key) for d in demands]
     return paged_response(request, data, [d.id for d in demands])
 
 

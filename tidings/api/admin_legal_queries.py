@@ -8,15 +8,13 @@ reach them (``roles.check_desk_access``).
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q
 
-from tidings.legal.models import Demand, DemandItem, MatchStatus, Withholding
+from tidings.legal.models import Demand, DemandItem, Withholding
 from tidings.lib.errors import InvalidInput, NotFound
-from tidings.social.queries import Cursor
+from tidings.social.queries import Cursor, page_by_cursor
 
 _MAX_ID = 2**63
 
@@ -32,37 +30,8 @@ def check_id(value: object, what: str) -> int:
     return number
 
 
-def newest_first(queryset: QuerySet, cursor: Cursor) -> list:
-    """One page by id, newest first, with Mastodon's ``max_id``/``since_id``/``min_id``."""
-    if cursor.max_id is not None:
-        queryset = queryset.filter(id__lt=cursor.max_id)
-    if cursor.since_id is not None:
-        queryset = queryset.filter(id__gt=cursor.since_id)
-    if cursor.min_id is not None:
-        queryset = queryset.filter(id__gt=cursor.min_id)
-        return list(reversed(queryset.order_by("id")[: cursor.limit]))
-    return list(queryset.order_by("-id")[: cursor.limit])
-
-
-def counts_by_demand(demand_ids: Sequence[int]) -> dict[int, dict[str, int]]:
-    """Per demand, in one grouped query: items by match status, matched items by review state."""
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
-    rows = (
-        DemandItem.objects.filter(demand_id__in=demand_ids)
-        .values_list("demand_id", "match_status", "review_state")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for demand_id, status, state, n in rows:
-        by = counts[demand_id]
-        by[status] = by.get(status, 0) + n
-        if status == MatchStatus.MATCHED:
-            by[state] = by.get(state, 0) + n
-    return {d: counts[d] for d in demand_ids}
-
-
 def demands_page(cursor: Cursor) -> list[Demand]:
-    return newest_first(Demand.objects.select_related("authority"), cursor)
+    return page_by_cursor(Demand.objects.select_related("authority"), "id", cursor, cursor.limit)
 
 
 def items_page(
@@ -78,7 +47,7 @@ def items_page(
         items = items.filter(match_status=match_status)
     if review_state:
         items = items.filter(review_state=review_state)
-    return newest_first(items, cursor)
+    return page_by_cursor(items, "id", cursor, cursor.limit)
 
 
 def first_items(demand: Demand, limit: int) -> list[DemandItem]:
@@ -98,7 +67,7 @@ def withholdings_page(
     if active is not None:
         in_force = Q(id__in=Withholding.objects.active_at(now).values("id"))
         rows = rows.filter(in_force) if active else rows.exclude(in_force)
-    return newest_first(rows, cursor)
+    return page_by_cursor(rows, "id", cursor, cursor.limit)
 
 
 def access_withholding(withholding_id: str) -> Withholding:

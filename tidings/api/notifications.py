@@ -58,14 +58,20 @@ def clear(request: HttpRequest) -> HttpResponse:
     return json_response({})
 
 
-def _find(request: HttpRequest, notification_id: str) -> object:
-    auth = require_user(request, "read:notifications")
+def _notification_id(value: str) -> int:
+    """The id in the path, or 404 as Mastodon answers for any id it does not have."""
     try:
-        wanted = int(notification_id)
+        wanted = int(value)
     except ValueError:
         raise ApiError(404, "Record not found") from None
     if not 0 < wanted < 2**63:
         raise ApiError(404, "Record not found")
+    return wanted
+
+
+def _find(request: HttpRequest, notification_id: str) -> object:
+    auth = require_user(request, "read:notifications")
+    wanted = _notification_id(notification_id)
     # The visible notifications just at and below this id: one cursor step.
     rows = notifications(auth.viewer, Cursor(max_id=wanted + 1, limit=1))
     if not rows or rows[0].id != wanted:
@@ -82,11 +88,6 @@ def get_notification(request: HttpRequest, notification_id: str) -> HttpResponse
 @router.post("/api/v1/notifications/{notification_id}/dismiss", summary="Dismiss one")
 def dismiss(request: HttpRequest, notification_id: str) -> HttpResponse:
     auth = require_user(request, "write:notifications")
-    try:
-        wanted = int(notification_id)
-    except ValueError:
-        raise ApiError(404, "Record not found") from None
-    if not 0 < wanted < 2**63:
-        raise ApiError(404, "Record not found")
+    wanted = _notification_id(notification_id)
     do_clear_notifications(acting_user=auth.account, notification_id=wanted)
     return json_response({})

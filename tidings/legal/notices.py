@@ -36,17 +36,21 @@ def compose_notice(withholding: Withholding, kind: str) -> tuple[str, str]:
     demand = item.demand if item else None
     if withholding.account_id:
         what = f"Your account @{withholding.account.username}"
+        detail = ""
     else:
-        what = f"Your post of {withholding.post.created_at:%d %B %Y} (id {withholding.post_id})"
+        what = f"Your post of {withholding.post.created_at:%d %B %Y}"
+        detail = f" (id {withholding.post_id})"
     places = _places(withholding.countries)
     if kind == NoticeKind.WITHHELD:
-        subject = f"{what.split(' (')[0]} has been withheld in {places}"
+        subject = f"{what} has been withheld in {places}"
         until = f" until {withholding.ends_at:%d %B %Y, %H:%M} UTC" if withholding.ends_at else ""
-        lines = [f"{what} has been withheld in {places}{until} in response to a legal demand."]
+        lines = [
+            f"{what}{detail} has been withheld in {places}{until} in response to a legal demand."
+        ]
         lines.append("It remains visible everywhere else, and to you.")
     else:
-        subject = f"{what.split(' (')[0]} has been reinstated in {places}"
-        lines = [f"{what} is visible again in {places}."]
+        subject = f"{what} has been reinstated in {places}"
+        lines = [f"{what}{detail} is visible again in {places}."]
         if withholding.lift_reason:
             lines.append(f"Reason: {withholding.lift_reason}.")
     if demand is not None:

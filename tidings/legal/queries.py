@@ -179,9 +179,14 @@ class DemandCounts:
     def pending(self) -> int:
         return self.review.get(ReviewState.PENDING, 0)
 
+    @property
+    def by_key(self) -> dict[str, int]:
+        """Both counts in one map (match statuses and review states never share a name)."""
+        return {**self.match, **self.review}
 
-def _counts_by_demand(demand_ids: Sequence[int]) -> dict[int, DemandCounts]:
-    """One grouped query for all ``demand_ids``."""
+
+def counts_by_demand(demand_ids: Sequence[int]) -> dict[int, DemandCounts]:
+    """Counts of each of ``demand_ids``, in one grouped query."""
     match: dict[int, dict[str, int]] = defaultdict(dict)
     review: dict[int, dict[str, int]] = defaultdict(dict)
     rows = (
@@ -198,7 +203,7 @@ def _counts_by_demand(demand_ids: Sequence[int]) -> dict[int, DemandCounts]:
 
 
 def demand_counts(demand: Demand) -> DemandCounts:
-    return _counts_by_demand([demand.id])[demand.id]
+    return counts_by_demand([demand.id])[demand.id]
 
 
 @dataclass(frozen=True)
@@ -271,7 +276,7 @@ def list_demands(
         )
     page = list(demands[: limit + 1])
     more, page = len(page) > limit, page[:limit]
-    counts = _counts_by_demand([d.id for d in page])
+    counts = counts_by_demand([d.id for d in page])
     now = timezone.now()
     rows = [DemandRow(d, demand_deadline(d, now), counts[d.id]) for d in page]
     return DemandPage(rows, _cursor(page[-1]) if more and page else None)

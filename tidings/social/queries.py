@@ -7,7 +7,7 @@ newer than, oldest first, returned newest first). Never OFFSET.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -71,7 +71,8 @@ class Cursor:
         return self.min_id is not None
 
 
-def _apply_cursor(queryset: QuerySet, field: str, cursor: Cursor, size: int) -> list:
+def page_by_cursor(queryset: QuerySet, field: str, cursor: Cursor, size: int) -> list:
+    """Up to ``size`` rows of ``queryset`` under ``cursor`` by ``field``, newest first."""
     if cursor.max_id is not None:
         queryset = queryset.filter(**{f"{field}__lt": cursor.max_id})
     if cursor.since_id is not None:
@@ -103,7 +104,7 @@ def _page_via_ids(
         want = cursor.limit - len(result)
         ids = [
             row
-            for row in _apply_cursor(
+            for row in page_by_cursor(
                 id_queryset.values_list(field, flat=True), field, current, want + 10
             )
         ]
@@ -236,7 +237,7 @@ def follow_list(
         other = "followee"
     visible = visible_accounts(Account.objects.all(), viewer)
     links = links.filter(**{f"{other}__in": visible}).select_related(other)
-    rows = _apply_cursor(links, "id", cursor, cursor.limit)
+    rows = page_by_cursor(links, "id", cursor, cursor.limit)
     next_id = rows[-1].id if len(rows) == cursor.limit else None
     return [getattr(row, other) for row in rows], next_id
 
@@ -256,7 +257,7 @@ def notifications(
         "post__repost_of__author",
         "post__in_reply_to_account",
     )
-    rows = _apply_cursor(queryset, "id", cursor, cursor.limit)
+    rows = page_by_cursor(queryset, "id", cursor, cursor.limit)
     post_ids = [n.post_id for n in rows if n.post_id]
     if post_ids:
         shown = set(
@@ -298,7 +299,7 @@ def accounts_who(viewer: Viewer, post: Post, cursor: Cursor, *, reposted: bool) 
     """Accounts that reposted (or favourited) ``post``, that the viewer may see."""
     visible = visible_accounts(Account.objects.all(), viewer)
     if reposted:
-        rows = _apply_cursor(
+        rows = page_by_cursor(
             visible_posts(Post.objects.filter(repost_of=post), viewer, Listing.DIRECT)
             .filter(author__in=visible)
             .select_related("author"),
@@ -308,10 +309,7 @@ def accounts_who(viewer: Viewer, post: Post, cursor: Cursor, *, reposted: bool) 
         )
         return [r.author for r in rows]
     favs = Favourite.objects.filter(post=post, account__in=visible).select_related("account")
-    return [f.account for f in _apply_cursor(favs, "id", cursor, cursor.limit)]
-
-
-PostLoader = Callable[[Viewer, Cursor], list[Post]]
+    return [f.account for f in page_by_cursor(favs, "id", cursor, cursor.limit)]
 
 
 def unread_notifications_count(viewer: Viewer) -> int:

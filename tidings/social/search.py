@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 from django.db.models.expressions import RawSQL
 
 from tidings.social.models import Account, Hashtag, Post
-from tidings.social.queries import Cursor, _apply_cursor, _posts_by_ids, hashtag_timeline
+from tidings.social.queries import Cursor, _posts_by_ids, hashtag_timeline, page_by_cursor
 from tidings.visibility import Listing, Viewer, visible_accounts
 
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
@@ -43,7 +43,7 @@ def search_posts(viewer: Viewer, query: str, cursor: Cursor) -> list[Post]:
     candidates = Post.objects.filter(
         id__in=_fts_ids_sql(words), visibility="public", repost_of__isnull=True
     )
-    ids = _apply_cursor(candidates.values_list("id", flat=True), "id", cursor, cursor.limit * 2)
+    ids = page_by_cursor(candidates.values_list("id", flat=True), "id", cursor, cursor.limit * 2)
     return _posts_by_ids(ids, viewer, Listing.PUBLIC)[: cursor.limit]
 
 

@@ -321,21 +321,20 @@ def _has_withheld(viewer: Viewer) -> bool:
     return bool(accounts or posts)
 
 
-def _not_withheld(queryset: QuerySet[Post], viewer: Viewer, prefix: str = "") -> QuerySet[Post]:
+def _not_withheld(queryset: QuerySet[Post], viewer: Viewer) -> QuerySet[Post]:
     """Drop posts withheld for the viewer: by author, by post, or as reposts of such posts."""
     if not _has_withheld(viewer):
         return queryset
     me = viewer.account_id
     nobody = Q(pk__in=[])
-    mine = Q(**{f"{prefix}author_id": me}) if me is not None else nobody
-    original_mine = Q(**{f"{prefix}repost_of__author_id": me}) if me is not None else nobody
+    mine = Q(author_id=me) if me is not None else nobody
+    original_mine = Q(repost_of__author_id=me) if me is not None else nobody
     own = (
-        _withheld_ref(viewer, "account", f"{prefix}author_id")
-        | _withheld_ref(viewer, "post", f"{prefix}id")
+        _withheld_ref(viewer, "account", "author_id") | _withheld_ref(viewer, "post", "id")
     ) & ~mine
     reposted = (
-        _withheld_ref(viewer, "account", f"{prefix}repost_of__author_id")
-        | _withheld_ref(viewer, "post", f"{prefix}repost_of_id")
+        _withheld_ref(viewer, "account", "repost_of__author_id")
+        | _withheld_ref(viewer, "post", "repost_of_id")
     ) & ~original_mine
     return queryset.exclude(own | reposted)
 
