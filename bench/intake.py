@@ -13,22 +13,12 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import os
 import random
 import tempfile
 import time
 from collections import Counter
 
-
-def _setup(data_dir: str) -> None:
-    os.environ["TIDINGS_DATA_DIR"] = data_dir
-    os.environ.pop("TIDINGS_DATABASE_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tidings.settings")
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
+from bench.scratch import setup_scratch_database
 
 
 def _seed(accounts: int, rng: random.Random) -> tuple[list[str], list[tuple[str, int]]]:
@@ -82,7 +72,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", default="10000,100000")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="tidings-bench-") as data_dir:
-        _setup(data_dir)
+        setup_scratch_database(data_dir)
         from django.conf import settings
 
         from tidings.legal.intake import parse_order, resolve_targets

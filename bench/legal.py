@@ -14,24 +14,11 @@ ratios against baselines measured in the same run:
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import tempfile
 import time
 
-
-def _setup(data_dir: str) -> None:
-    os.environ["TIDINGS_DATA_DIR"] = data_dir
-    os.environ.pop("TIDINGS_DATABASE_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tidings.settings")
-    os.environ["TIDINGS_COUNTRY_HEADER"] = "X-Country"
-    os.environ["TIDINGS_GEOIP"] = "0"
-    os.environ["TIDINGS_ALLOWED_HOSTS"] = "testserver"
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
+from bench.scratch import setup_scratch_database
 
 
 def _accounts(n: int, prefix: str) -> list[int]:
@@ -130,7 +117,12 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="tidings-bench-legal-") as data_dir:
-        _setup(data_dir)
+        setup_scratch_database(
+            data_dir,
+            TIDINGS_COUNTRY_HEADER="X-Country",
+            TIDINGS_GEOIP="0",
+            TIDINGS_ALLOWED_HOSTS="testserver",
+        )
         decide = bench_decide(args.items)
         print(
             f"decide {decide['items']} items: {decide['decide_s']:.3f} s "

@@ -7,23 +7,19 @@ from django.core.management import CommandError, call_command
 
 from tidings.legal.models import Demand, DemandItem
 
+ORDER_FIELDS = ("--authority", "MeitY", "--country", "IN", "--reference", "R-1")
+
+
+def import_order_file(path: str, *options: str) -> None:
+    """``tidings demands import PATH`` with the usual authority, country and reference."""
+    call_command("demands", "import", path, *ORDER_FIELDS, *options)
+
 
 def test_cli_imports_a_csv_order_with_a_header(tmp_path, make_account, legal_admin, capsys):
     make_account("kisanvoice")
     order = tmp_path / "order.csv"
     order.write_bytes(b"\xef\xbb\xbfS.No,URL\r\n1,https://twitter.com/KisanVoice\r\n2,@ghost\r\n")
-    call_command(
-        "demands",
-        "import",
-        str(order),
-        "--authority",
-        "MeitY",
-        "--country",
-        "IN",
-        "--reference",
-        "R-1",
-        "--emergency",
-    )
+    import_order_file(str(order), "--emergency")
     out = capsys.readouterr().out
     assert "2 items — 1 matched, 1 unknown." in out
     demand = Demand.objects.get()
@@ -39,17 +35,7 @@ def test_cli_reports_an_unreadable_file_and_creates_nothing(tmp_path, legal_admi
     order = tmp_path / "order.bin"
     order.write_bytes(bytes(range(256)) * 10)
     with pytest.raises(CommandError, match="binary"):
-        call_command(
-            "demands",
-            "import",
-            str(order),
-            "--authority",
-            "MeitY",
-            "--country",
-            "IN",
-            "--reference",
-            "R-1",
-        )
+        import_order_file(str(order))
     assert not Demand.objects.exists()
 
 
@@ -58,31 +44,9 @@ def test_cli_refuses_an_importer_outside_the_legal_team(tmp_path, make_account):
     order = tmp_path / "order.txt"
     order.write_text("@x\n")
     with pytest.raises(CommandError, match="not on the legal team"):
-        call_command(
-            "demands",
-            "import",
-            str(order),
-            "--authority",
-            "MeitY",
-            "--country",
-            "IN",
-            "--reference",
-            "R-1",
-            "--as",
-            "mod",
-        )
+        import_order_file(str(order), "--as", "mod")
 
 
 def test_cli_names_a_missing_file(legal_admin):
     with pytest.raises(CommandError, match="No such file"):
-        call_command(
-            "demands",
-            "import",
-            "/nonexistent/order.csv",
-            "--authority",
-            "MeitY",
-            "--country",
-            "IN",
-            "--reference",
-            "R-1",
-        )
+        import_order_file("/nonexistent/order.csv")
