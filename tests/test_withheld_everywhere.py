@@ -40,6 +40,7 @@ class Scenario:
     post_repost: Post
     reply_to_account_post: Post
     reply_to_withheld_post: Post
+    repost_by_withheld_account: Post
 
 
 @pytest.fixture(autouse=True)
@@ -66,7 +67,7 @@ def scenario(make_account, make_post, run_on_commit) -> Scenario:
         account_repost = do_repost(account_post, acting_user=amrit)
         post_repost = do_repost(withheld_post, acting_user=amrit)
         do_favourite(kept_post, acting_user=kisan)
-        do_repost(kept_post, acting_user=kisan)
+        repost_by_withheld_account = do_repost(kept_post, acting_user=kisan)
     reply_to_account_post = make_post(amrit, "Amrit answers the rally", in_reply_to=account_post)
     reply_to_withheld_post = make_post(
         amrit, "Amrit answers the dispatch", in_reply_to=withheld_post
@@ -85,6 +86,7 @@ def scenario(make_account, make_post, run_on_commit) -> Scenario:
         post_repost,
         reply_to_account_post,
         reply_to_withheld_post,
+        repost_by_withheld_account,
     )
 
 
@@ -169,6 +171,10 @@ DIRECT: dict[str, tuple[str, Path]] = {
         lambda s: f"/@amrit/{s.account_repost.id}",
     ),
     "web repost of the withheld post": ("web", lambda s: f"/@amrit/{s.post_repost.id}"),
+    "web repost made by the withheld account": (
+        "web",
+        lambda s: f"/@kisanvoice/{s.repost_by_withheld_account.id}",
+    ),
     "api withheld account": ("api", lambda s: f"/api/v1/accounts/{s.kisan.id}"),
     "api lookup of the withheld account": (
         "api",
@@ -190,6 +196,10 @@ DIRECT: dict[str, tuple[str, Path]] = {
         lambda s: f"/api/v1/statuses/{s.account_repost.id}",
     ),
     "api repost of the withheld status": ("api", lambda s: f"/api/v1/statuses/{s.post_repost.id}"),
+    "api repost made by the withheld account": (
+        "api",
+        lambda s: f"/api/v1/statuses/{s.repost_by_withheld_account.id}",
+    ),
 }
 
 
@@ -268,3 +278,91 @@ def test_the_author_sees_their_withheld_content_with_a_banner(client, scenario):
     text = client.get("/@kisanvoice", HTTP_X_TEST_COUNTRY="IN").content.decode()
     assert WITHHELD_ACCOUNT_TEXT in text
     assert "Your account is withheld in some countries." in text
+
+
+# -- named regressions --------------------------------------------------------
+
+
+def _client_with_token(account: Account, scopes: str = "read write follow") -> Client:
+    app = do_create_app(
+        "Writer", redirect_uris="urn:ietf:wg:oauth:2.0:oob", scopes=scopes, acting_user=None
+    )
+    token = do_issue_token(account, app.app.application, scopes.split(), acting_user=account).raw
+    return Client(headers={"Authorization": f"Bearer {token}"})
+
+
+def test_a_repost_made_by_a_withheld_account_is_withheld_with_it(api, web, scenario):
+    repost = scenario.repost_by_withheld_account
+    in_india = api.get(f"/api/v1/statuses/{repost.id}", HTTP_X_TEST_COUNTRY="IN")
+    assert in_india.status_code == 451
+    assert "Kisan Voice" not in in_india.content.decode()
+    assert "@kisanvoice has been withheld in India" in in_india.json()["error"]
+    page = web.get(f"/@kisanvoice/{repost.id}", HTTP_X_TEST_COUNTRY="IN")
+    assert page.status_code == 451 and "Kisan Voice" not in page.content.decode()
+    in_us = api.get(f"/api/v1/statuses/{repost.id}", HTTP_X_TEST_COUNTRY="US").json()
+    assert in_us["account"]["display_name"] == "Kisan Voice"
+
+
+def test_a_withheld_owner_in_the_country_sees_their_own_legal_notice_and_reposts_of_their_posts(
+    scenario, make_account, run_on_commit
+):
+    lex = make_account("lexi", role="legal")
+    with run_on_commit():
+        do_withhold(
+            post=scenario.account_post, countries=["IN"], reason="second order", acting_user=lex
+        )
+    owner = _client_with_token(scenario.kisan, "read")
+    kinds = [n["type"] for n in owner.get("/api/v1/notifications", HTTP_X_TEST_COUNTRY="IN").json()]
+    assert "moderation_warning" in kinds
+    assert "reblog" in kinds  # @amrit reposted the owner's withheld post
+    web = Client()
+    web.force_login(scenario.kisan)
+    page = web.get("/notifications", HTTP_X_TEST_COUNTRY="IN").content.decode()
+    assert "has been withheld in India" in page
+    assert "amrit" in page
+
+
+@pytest.mark.parametrize(
+    ("undo", "before"), [("unfollow", None), ("unmute", "mute"), ("unblock", "block")]
+)
+def test_a_viewer_in_the_country_can_undo_a_relationship_with_a_withheld_account(
+    scenario, undo, before
+):
+    client = _client_with_token(scenario.viewer)
+    kisan = scenario.kisan.id
+    if before:  # made while the viewer was abroad
+        assert (
+            client.post(f"/api/v1/accounts/{kisan}/{before}", HTTP_X_TEST_COUNTRY="US").status_code
+            == 200
+        )
+    response = client.post(f"/api/v1/accounts/{kisan}/{undo}", HTTP_X_TEST_COUNTRY="IN")
+    assert response.status_code == 200, response.content
+    relation = response.json()
+    assert relation["id"] == str(kisan)
+    undone = {"unfollow": "following", "unmute": "muting", "unblock": "blocking"}[undo]
+    assert relation[undone] is False
+    assert "Kisan" not in response.content.decode()
+
+
+def test_unfollowing_a_withheld_account_from_the_web_works_in_the_country(web, scenario):
+    response = web.post("/@kisanvoice/unfollow", HTTP_X_TEST_COUNTRY="IN")
+    assert response.status_code == 302
+    assert not scenario.viewer.following_links.filter(followee=scenario.kisan).exists()
+
+
+def test_content_withheld_everywhere_says_everywhere_not_the_viewers_country(
+    api, web, scenario, make_account
+):
+    lexa = make_account("lexa2", role="legal_admin")
+    do_withhold(post=scenario.kept_post, countries=["XX"], reason="court", acting_user=lexa)
+    response = api.get(f"/api/v1/statuses/{scenario.kept_post.id}", HTTP_X_TEST_COUNTRY="US")
+    assert response.status_code == 451
+    assert "withheld everywhere" in response.json()["error"]
+    assert "United States" not in response.json()["error"]
+    page = web.get(f"/@reporter/{scenario.kept_post.id}", HTTP_X_TEST_COUNTRY="US")
+    assert page.status_code == 451
+    assert "withheld everywhere" in page.content.decode()
+    assert "United States" not in page.content.decode()
+    web.force_login(scenario.reporter)
+    own = web.get(f"/@reporter/{scenario.kept_post.id}", HTTP_X_TEST_COUNTRY="US")
+    assert "Withheld everywhere in response to a legal demand." in own.content.decode()

@@ -30,7 +30,7 @@ from tidings.social.actions import (
 from tidings.social.actions.registration import do_register_account
 from tidings.social.queries import follow_list, profile_timeline, relationship
 from tidings.social.search import search_accounts
-from tidings.visibility import access_account
+from tidings.visibility import access_account, access_account_to_undo
 
 router = Router(tags=["accounts"])
 
@@ -241,9 +241,13 @@ def following(request: HttpRequest, account_id: str, query: Query[PageQuery]) ->
     return _follow_page(request, account_id, followers=False)
 
 
-def _relationship_change(request: HttpRequest, account_id: str, action, scope: str) -> HttpResponse:
+def _relationship_change(
+    request: HttpRequest, account_id: str, action, scope: str, *, undo: bool = False
+) -> HttpResponse:
+    """Apply ``action`` to the account; an undo (unfollow, unblock, unmute) always works."""
     auth = require_user(request, scope)
-    target = access_account(auth.viewer, account_id, by_id=True)
+    access = access_account_to_undo if undo else access_account
+    target = access(auth.viewer, account_id, by_id=True)
     action(target, acting_user=auth.account)
     viewer = auth.viewer
     for cached in ("blocked_ids", "blocked_by_ids", "muted_ids"):
@@ -261,7 +265,7 @@ def follow(request: HttpRequest, account_id: str) -> HttpResponse:
 
 @router.post("/api/v1/accounts/{account_id}/unfollow", summary="Unfollow")
 def unfollow(request: HttpRequest, account_id: str) -> HttpResponse:
-    return _relationship_change(request, account_id, do_unfollow, "write:follows")
+    return _relationship_change(request, account_id, do_unfollow, "write:follows", undo=True)
 
 
 @router.post("/api/v1/accounts/{account_id}/block", summary="Block")
@@ -271,7 +275,7 @@ def block(request: HttpRequest, account_id: str) -> HttpResponse:
 
 @router.post("/api/v1/accounts/{account_id}/unblock", summary="Unblock")
 def unblock(request: HttpRequest, account_id: str) -> HttpResponse:
-    return _relationship_change(request, account_id, do_unblock, "write:blocks")
+    return _relationship_change(request, account_id, do_unblock, "write:blocks", undo=True)
 
 
 @router.post("/api/v1/accounts/{account_id}/mute", summary="Mute")
@@ -281,4 +285,4 @@ def mute(request: HttpRequest, account_id: str) -> HttpResponse:
 
 @router.post("/api/v1/accounts/{account_id}/unmute", summary="Unmute")
 def unmute(request: HttpRequest, account_id: str) -> HttpResponse:
-    return _relationship_change(request, account_id, do_unmute, "write:mutes")
+    return _relationship_change(request, account_id, do_unmute, "write:mutes", undo=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 
 import pycountry
@@ -37,3 +38,12 @@ def country_name(code: str) -> str:
 
 def country_choices() -> list[tuple[str, str]]:
     return sorted(country_names().items(), key=lambda item: item[1])
+
+
+def withheld_where(codes: Iterable[str]) -> str:
+    """ "everywhere" when ``XX`` is among ``codes``, else "in India and Pakistan" (never a viewer's
+    own country for a withholding that is everywhere)."""
+    codes = {c.upper() for c in codes}
+    if EVERYWHERE in codes:
+        return "everywhere"
+    return "in " + (" and ".join(sorted(country_name(c) for c in codes)) or "your country")

@@ -40,18 +40,17 @@ class Withheld(TidingsError):
     def __init__(
         self, *, handle: str, scope: str, countries: frozenset[str], notice_url: str = ""
     ) -> None:
-        from tidings.lib.countries import country_name
+        from tidings.lib.countries import withheld_where
 
         self.notice_url = notice_url
         self.handle = handle
         self.scope = scope
         self.countries = countries
-        places = " and ".join(sorted(country_name(c) for c in countries)) or "your country"
+        where = withheld_where(countries)
         if scope == "account":
-            message = f"@{handle} has been withheld in {places} in response to a legal demand."
+            message = f"@{handle} has been withheld {where} in response to a legal demand."
         else:
             message = (
-                f"This post from @{handle} has been withheld in {places} "
-                "in response to a legal demand."
+                f"This post from @{handle} has been withheld {where} in response to a legal demand."
             )
         super().__init__(message)

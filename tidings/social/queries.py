@@ -257,16 +257,7 @@ def notifications(
         "post__repost_of__author",
         "post__in_reply_to_account",
     )
-    rows = page_by_cursor(queryset, "id", cursor, cursor.limit)
-    post_ids = [n.post_id for n in rows if n.post_id]
-    if post_ids:
-        shown = set(
-            visible_posts(Post.objects.filter(id__in=post_ids), viewer, Listing.DIRECT).values_list(
-                "id", flat=True
-            )
-        )
-        rows = [n for n in rows if n.post_id is None or n.post_id in shown]
-    return rows
+    return page_by_cursor(queryset, "id", cursor, cursor.limit)
 
 
 @dataclass(frozen=True)

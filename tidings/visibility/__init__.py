@@ -1,18 +1,26 @@
 """The only place that decides who may see what.
 
 Every read path asks here: ``can_view_post`` / ``can_view_account`` for one
-object (``access_*`` helpers raise on refusal) and ``visible_posts`` /
-``visible_accounts`` / ``visible_notifications`` to filter a queryset. The two forms are
-built from the same named rules in ``policy.py``.
+object (``access_*`` helpers raise on refusal), ``filter_visible_*`` for pages
+loaded by id, and ``visible_posts`` / ``visible_accounts`` /
+``visible_notifications`` to filter a queryset. ``policy.py`` states the rule
+once as predicates (``post_allowed``, ``account_allowed``,
+``notification_allowed``); the queryset forms are proven equal to them.
 """
 
 from tidings.visibility.policy import (
+    Grants,
     Listing,
     access_account,
+    access_account_to_undo,
     access_post,
+    account_allowed,
     can_view_account,
     can_view_post,
+    filter_visible_notifications,
     filter_visible_posts,
+    notification_allowed,
+    post_allowed,
     visible_accounts,
     visible_hashtag_links,
     visible_notifications,
@@ -24,14 +32,20 @@ from tidings.visibility.policy import (
 from tidings.visibility.viewer import Viewer, anonymous_viewer, viewer_for_account
 
 __all__ = [
+    "Grants",
     "Listing",
     "Viewer",
     "access_account",
+    "access_account_to_undo",
+    "account_allowed",
     "access_post",
     "anonymous_viewer",
     "can_view_account",
     "can_view_post",
+    "filter_visible_notifications",
     "filter_visible_posts",
+    "notification_allowed",
+    "post_allowed",
     "viewer_for_account",
     "visible_accounts",
     "visible_hashtag_links",

@@ -24,7 +24,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS
 
-from tidings.lib.countries import country_name
+from tidings.lib.countries import withheld_where
 from tidings.social.models import Account, AccountKind, Post, Visibility
 from tidings.social.queries import ViewerFlags
 from tidings.social.text import render_post_html
@@ -84,11 +84,8 @@ def withheld_note(viewer: Viewer | None, subject: Post | Account) -> str:
     extension = withheld_extension(viewer, subject)
     if not extension:
         return ""
-    places = " and ".join(
-        country_name(code)
-        for code in extension["country_codes"]  # type: ignore[union-attr]
-    )
-    return f"Withheld in {places} in response to a legal demand."
+    where = withheld_where(extension["country_codes"])  # type: ignore[arg-type]
+    return f"Withheld {where} in response to a legal demand."
 
 
 class _Route:

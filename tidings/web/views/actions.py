@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tidings.lib.errors import InvalidInput
 from tidings.social import actions, queries
 from tidings.social.models import Account, Post
-from tidings.visibility import access_account, access_post
+from tidings.visibility import access_account, access_account_to_undo, access_post
 from tidings.web.forms import ComposeForm
 from tidings.web.views.base import (
     handles_errors,
@@ -108,15 +108,21 @@ def _back_from_deleted(request: HttpRequest, handle: str, post_id: int) -> HttpR
     return response
 
 
-def _account_action(do: Callable[..., object]) -> Callable[[HttpRequest, str], HttpResponse]:
-    """A POST endpoint that applies ``do`` (follow, block, mute…) to an account."""
+def _account_action(
+    do: Callable[..., object], *, undo: bool = False
+) -> Callable[[HttpRequest, str], HttpResponse]:
+    """A POST endpoint that applies ``do`` (follow, block, mute…) to an account.
+
+    An undo (unfollow, unblock, unmute) always works, even on an account hidden
+    from the viewer; it then goes back without showing the account.
+    """
 
     @require_POST
     @sign_in_required
     @handles_errors
     def view(request: HttpRequest, handle: str) -> HttpResponse:
         viewer = request.viewer  # type: ignore[attr-defined]
-        account: Account = access_account(viewer, handle)
+        account: Account = (access_account_to_undo if undo else access_account)(viewer, handle)
         do(account, acting_user=signed_in(request))
         if is_htmx(request):
             context = {"account": account, "relationship": queries.relationship(viewer, account)}
@@ -134,8 +140,8 @@ unrepost = _post_action(actions.do_unrepost)
 delete_post = _post_action(actions.do_delete_post, fragment="removed")
 
 follow = _account_action(actions.do_follow)
-unfollow = _account_action(actions.do_unfollow)
+unfollow = _account_action(actions.do_unfollow, undo=True)
 block = _account_action(actions.do_block)
-unblock = _account_action(actions.do_unblock)
+unblock = _account_action(actions.do_unblock, undo=True)
 mute = _account_action(actions.do_mute)
-unmute = _account_action(actions.do_unmute)
+unmute = _account_action(actions.do_unmute, undo=True)
