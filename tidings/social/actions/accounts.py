@@ -14,6 +14,7 @@ from tidings.audit.chain import record_event
 from tidings.lib.countries import normalise_country
 from tidings.lib.errors import InvalidInput
 from tidings.social.models import Account, AccountKind, Role, handle_validator
+from tidings.social.roles import check_can_grant_role, check_can_set_role, check_can_suspend
 
 PROFILE_FIELDS = ("display_name", "bio", "country", "avatar", "locked")
 
@@ -44,7 +45,11 @@ def do_create_account(
     verified: bool = False,
     validate: bool = True,
 ) -> Account:
-    """A new account; ``acting_user`` is None when people sign themselves up."""
+    """A new account; ``acting_user`` is None when people sign themselves up (or the server acts).
+
+    A staff ``role`` is granted only by an admin (or the server itself).
+    """
+    check_can_grant_role(acting_user, role)
     username = check_handle(username)
     email = (email or "").strip()
     try:
@@ -121,6 +126,8 @@ def do_update_profile(account: Account, *, acting_user: Account, **changes: Any)
 
 @transaction.atomic
 def do_set_role(account: Account, role: str, *, acting_user: Account | None) -> Account:
+    """Give ``account`` a role; admins only (``acting_user=None``: the command line)."""
+    check_can_set_role(acting_user, account, role)
     if role not in Role.values:
         raise InvalidInput(f"Unknown role {role!r}; choose one of {', '.join(Role.values)}.")
     old = account.role
@@ -139,7 +146,11 @@ def do_set_role(account: Account, role: str, *, acting_user: Account | None) -> 
 
 @transaction.atomic
 def do_suspend_account(account: Account, *, reason: str, acting_user: Account) -> Account:
-    """Suspension hides the account and everything it wrote; nothing is deleted."""
+    """Suspension hides the account and everything it wrote; nothing is deleted.
+
+    Moderators and admins only; staff accounts only by an admin.
+    """
+    check_can_suspend(acting_user, account)
     account.suspended_at = timezone.now()
     account.save(update_fields=["suspended_at"])
     record_event(
@@ -154,6 +165,8 @@ def do_suspend_account(account: Account, *, reason: str, acting_user: Account) -
 
 @transaction.atomic
 def do_unsuspend_account(account: Account, *, reason: str, acting_user: Account) -> Account:
+    """Lift a suspension; the same people who may suspend may lift."""
+    check_can_suspend(acting_user, account)
     account.suspended_at = None
     account.save(update_fields=["suspended_at"])
     record_event(
