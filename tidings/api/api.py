@@ -14,6 +14,7 @@ from tidings.api import (
     accounts,
     admin_legal,
     apps_oauth,
+    follow_requests,
     instance,
     notifications,
     search,
@@ -50,6 +51,7 @@ install_handlers(api)
 for module in (
     apps_oauth,
     accounts,
+    follow_requests,
     statuses,
     timelines,
     notifications,

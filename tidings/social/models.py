@@ -211,6 +211,29 @@ class Follow(models.Model):
         indexes = [models.Index(fields=["followee", "-id"], name="follow_followee")]
 
 
+class FollowRequest(models.Model):
+    """A request to follow a locked account, waiting for the account to authorize or reject it.
+
+    Only a ``Follow`` grants access to followers-only posts; a request grants nothing.
+    The id is a snowflake, so the list of requests pages by id like every list.
+    """
+
+    id = models.BigIntegerField(primary_key=True, default=new_snowflake, editable=False)
+    requester = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="outgoing_follow_requests"
+    )
+    target = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="incoming_follow_requests"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["requester", "target"], name="followrequest_unique")
+        ]
+        indexes = [models.Index(fields=["target", "-id"], name="followrequest_target")]
+
+
 class Block(models.Model):
     blocker = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="blocking_links")
     blocked = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="blocked_by_links")
@@ -257,6 +280,7 @@ class HomeEntry(models.Model):
 
 class NotificationKind(models.TextChoices):
     FOLLOW = "follow", "Follow"
+    FOLLOW_REQUEST = "follow_request", "Follow request"
     MENTION = "mention", "Mention"
     REPLY = "reply", "Reply"
     REPOST = "repost", "Repost"

@@ -18,6 +18,7 @@ from tidings.social.models import (
     Block,
     Favourite,
     Follow,
+    FollowRequest,
     Hashtag,
     HomeEntry,
     Mute,
@@ -322,12 +323,14 @@ def unread_notifications_count(viewer: Viewer) -> int:
 
 @dataclass(frozen=True)
 class Relationship:
-    """What the viewer has done to one account, and whether it follows the viewer."""
+    """What the viewer has done to one account, and whether it follows (or asks to follow) the viewer."""
 
     following: bool = False
     followed_by: bool = False
     blocking: bool = False
     muting: bool = False
+    requested: bool = False
+    requested_by: bool = False
 
 
 def relationship(viewer: Viewer, account: Account) -> Relationship:
@@ -339,4 +342,28 @@ def relationship(viewer: Viewer, account: Account) -> Relationship:
         followed_by=Follow.objects.filter(follower_id=account.id, followee_id=me).exists(),
         blocking=Block.objects.filter(blocker_id=me, blocked_id=account.id).exists(),
         muting=Mute.objects.filter(muter_id=me, muted_id=account.id).exists(),
+        requested=FollowRequest.objects.filter(requester_id=me, target_id=account.id).exists(),
+        requested_by=FollowRequest.objects.filter(requester_id=account.id, target_id=me).exists(),
     )
+
+
+def follow_requests(viewer: Viewer, cursor: Cursor) -> tuple[list[Account], list[int]]:
+    """Accounts asking to follow the viewer (that it may see), newest request first.
+
+    Also the request ids of the page, which are its cursor (as Mastodon pages this list).
+    """
+    assert viewer.account_id is not None
+    visible = visible_accounts(Account.objects.all(), viewer)
+    pending = FollowRequest.objects.filter(
+        target_id=viewer.account_id, requester__in=visible
+    ).select_related("requester")
+    rows = page_by_cursor(pending, "id", cursor, cursor.limit)
+    return [row.requester for row in rows], [row.id for row in rows]
+
+
+def follow_requests_count(viewer: Viewer) -> int:
+    """How many accounts the viewer may see are waiting for it to answer their request."""
+    if viewer.account_id is None:
+        return 0
+    visible = visible_accounts(Account.objects.all(), viewer)
+    return FollowRequest.objects.filter(target_id=viewer.account_id, requester__in=visible).count()

@@ -8,9 +8,11 @@ from tidings.social.actions.accounts import (
     do_update_profile,
 )
 from tidings.social.actions.graph import (
+    do_authorize_follow_request,
     do_block,
     do_follow,
     do_mute,
+    do_reject_follow_request,
     do_unblock,
     do_unfollow,
     do_unmute,
@@ -26,6 +28,7 @@ from tidings.social.actions.posts import (
 )
 
 __all__ = [
+    "do_authorize_follow_request",
     "do_block",
     "do_clear_notifications",
     "do_create_account",
@@ -35,6 +38,7 @@ __all__ = [
     "do_follow",
     "do_mark_notifications_read",
     "do_mute",
+    "do_reject_follow_request",
     "do_repost",
     "do_set_role",
     "do_suspend_account",

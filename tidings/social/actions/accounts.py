@@ -13,6 +13,7 @@ from django.utils import timezone
 from tidings.audit.chain import record_event
 from tidings.lib.countries import normalise_country
 from tidings.lib.errors import InvalidInput
+from tidings.social.actions.graph import authorize_all_follow_requests
 from tidings.social.models import Account, AccountKind, Role, handle_validator
 from tidings.social.roles import check_can_grant_role, check_can_set_role, check_can_suspend
 
@@ -98,7 +99,10 @@ def do_create_account(
 
 @transaction.atomic
 def do_update_profile(account: Account, *, acting_user: Account, **changes: Any) -> Account:
-    """Change profile fields (display name, bio, country, avatar, locked); only the owner may."""
+    """Change profile fields (display name, bio, country, avatar, locked); only the owner may.
+
+    Unlocking accepts every pending follow request, as Mastodon does.
+    """
     if acting_user.id != account.id:
         raise InvalidInput("You can only edit your own profile.")
     unknown = set(changes) - set(PROFILE_FIELDS)
@@ -110,6 +114,15 @@ def do_update_profile(account: Account, *, acting_user: Account, **changes: Any)
         raise InvalidInput("A bio is at most 500 characters.")
     if "country" in changes:
         changes["country"] = normalise_country(changes["country"] or "")
+    if "locked" in changes:
+        changes["locked"] = bool(changes["locked"])
+        # Under the row lock that follow() reads "locked" with: no request slips in unaccepted.
+        was_locked = (
+            Account.objects.select_for_update()
+            .filter(id=account.id)
+            .values_list("locked", flat=True)
+            .get()
+        )
     for field, value in changes.items():
         setattr(account, field, value if value is not None else "")
     account.save(update_fields=list(changes))
@@ -121,6 +134,9 @@ def do_update_profile(account: Account, *, acting_user: Account, **changes: Any)
         data={k: str(v) for k, v in changes.items() if k != "avatar"}
         | ({"avatar": "changed"} if "avatar" in changes else {}),
     )
+    unlocked = "locked" in changes and was_locked and not changes["locked"]
+    if unlocked and authorize_all_follow_requests(account, acting_user=acting_user):
+        account.refresh_from_db(fields=["followers_count"])
     return account
 
 
