@@ -16,6 +16,17 @@ urlpatterns = [
     path("tags/<str:name>", pages.hashtag, name="hashtag"),
     path("search", pages.search, name="search"),
     path("notifications", pages.notifications, name="notifications"),
+    path("follow_requests", pages.follow_requests, name="follow_requests"),
+    path(
+        "follow_requests/@<str:handle>/authorize",
+        actions.authorize_follow_request,
+        name="authorize_follow_request",
+    ),
+    path(
+        "follow_requests/@<str:handle>/reject",
+        actions.reject_follow_request,
+        name="reject_follow_request",
+    ),
     path("signup", accounts.signup, name="signup"),
     path("login", accounts.login, name="login"),
     path("logout", accounts.logout, name="logout"),
