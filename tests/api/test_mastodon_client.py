@@ -312,3 +312,16 @@ def test_a_rejected_request_leaves_the_private_post_hidden(new_user):
     with pytest.raises(MastodonNotFoundError):
         fan.status(secret.id)
     assert fan.account_relationships(owner.me().id)[0].requested is False
+
+
+def test_markers_round_trip_through_mastodon_py(new_user):
+    reader, writer = new_user("reader"), new_user("writer")
+    writer.account_follow(reader.me().id)
+    post = reader.status_post("mark me")
+    [note] = reader.notifications()
+    saved = reader.markers_set(["home", "notifications"], [post.id, note.id])
+    assert saved.home.last_read_id == post.id
+    assert saved.notifications.version == 1
+    markers = reader.markers_get(["home", "notifications"])
+    assert markers.notifications.last_read_id == note.id
+    assert markers.home.last_read_id == post.id

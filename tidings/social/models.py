@@ -302,3 +302,28 @@ class Notification(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["recipient", "-id"], name="notification_recipient")]
+
+
+class MarkerTimeline(models.TextChoices):
+    HOME = "home", "Home"
+    NOTIFICATIONS = "notifications", "Notifications"
+
+
+class Marker(models.Model):
+    """Where an account stopped reading a timeline (Mastodon's read markers).
+
+    ``version`` counts the saves, so clients can tell a newer position from a stale one.
+    The notifications marker and ``Notification.read_at`` move together: saving it marks
+    everything up to it read.
+    """
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    timeline = models.CharField(max_length=16, choices=MarkerTimeline.choices)
+    last_read_id = models.BigIntegerField()
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "timeline"], name="marker_unique")
+        ]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("tags/<str:name>", pages.hashtag, name="hashtag"),
     path("search", pages.search, name="search"),
     path("notifications", pages.notifications, name="notifications"),
+    path("notifications/read", actions.mark_notifications_read, name="mark_notifications_read"),
     path("follow_requests", pages.follow_requests, name="follow_requests"),
     path(
         "follow_requests/@<str:handle>/authorize",

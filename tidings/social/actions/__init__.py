@@ -17,7 +17,11 @@ from tidings.social.actions.graph import (
     do_unfollow,
     do_unmute,
 )
-from tidings.social.actions.notifications import do_clear_notifications, do_mark_notifications_read
+from tidings.social.actions.notifications import (
+    do_clear_notifications,
+    do_mark_notifications_read,
+    do_save_markers,
+)
 from tidings.social.actions.posts import (
     do_create_post,
     do_delete_post,
@@ -40,6 +44,7 @@ __all__ = [
     "do_mute",
     "do_reject_follow_request",
     "do_repost",
+    "do_save_markers",
     "do_set_role",
     "do_suspend_account",
     "do_unblock",

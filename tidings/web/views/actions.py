@@ -171,3 +171,18 @@ authorize_follow_request = _follow_request_answer(
 reject_follow_request = _follow_request_answer(
     actions.do_reject_follow_request, "You rejected @{handle}'s request."
 )
+
+
+@require_POST
+@sign_in_required
+@handles_errors
+def mark_notifications_read(request: HttpRequest) -> HttpResponse:
+    """POST: mark every notification read (up to ``up_to_id`` when given: what the page showed)."""
+    raw = request.POST.get("up_to_id", "").strip()
+    up_to_id = None
+    if raw:
+        if not raw.isdigit() or int(raw) >= 2**63:
+            raise InvalidInput("up_to_id must be a notification id.")
+        up_to_id = int(raw)
+    actions.do_mark_notifications_read(acting_user=signed_in(request), up_to_id=up_to_id)
+    return redirect_back(request, reverse("web:notifications"))
