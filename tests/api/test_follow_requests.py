@@ -145,3 +145,21 @@ def test_the_openapi_document_lists_the_follow_request_routes(db):
     assert "get" in paths["/api/v1/follow_requests"]
     assert "post" in paths["/api/v1/follow_requests/{account_id}/authorize"]
     assert "post" in paths["/api/v1/follow_requests/{account_id}/reject"]
+
+
+def test_relationships_for_many_accounts_cost_the_same_queries_as_for_one(
+    locked, make_account, api_client, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    others = [make_account(f"other{i}") for i in range(20)]
+    for other in others[:5]:
+        do_follow(locked, acting_user=other)
+    client = api_client(locked)
+    with CaptureQueriesContext(connection) as one:
+        client.get("/api/v1/accounts/relationships", {"id[]": [others[0].id]})
+    many_ids = [o.id for o in others]
+    with django_assert_max_num_queries(len(one.captured_queries) + len(many_ids)):
+        rels = client.get("/api/v1/accounts/relationships", {"id[]": many_ids}).json()
+    assert [r["requested_by"] for r in rels] == [True] * 5 + [False] * 15

@@ -83,3 +83,14 @@ def test_markers_need_a_user_token_with_the_scopes(alice, api_client):
 def test_the_openapi_document_lists_the_markers_routes(db):
     paths = Client().get("/api/openapi.json").json()["paths"]
     assert {"get", "post"} <= set(paths["/api/v1/markers"])
+
+
+def test_markers_are_asked_for_with_or_without_brackets_and_unknown_names_are_ignored(
+    alice, api_client, make_post
+):
+    post = make_post(alice, "here")
+    client = api_client(alice)
+    client.post("/api/v1/markers", {"home[last_read_id]": str(post.id)})
+    assert set(client.get("/api/v1/markers?timeline=home").json()) == {"home"}
+    assert client.get("/api/v1/markers?timeline[]=nonsense").json() == {}
+    assert client.get("/api/v1/markers").json() == {}

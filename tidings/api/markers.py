@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from tidings.api.auth import require_user
 from tidings.api.pagination import json_response
@@ -27,11 +27,15 @@ def marker_entity(marker: Marker) -> dict[str, Any]:
     }
 
 
+class MarkersQuery(Schema):
+    timeline: list[str] = []
+
+
 @router.get("/api/v1/markers", summary="Read markers of the timelines asked for (timeline[])")
-def get_markers(request: HttpRequest) -> HttpResponse:
+def get_markers(request: HttpRequest, query: Query[MarkersQuery]) -> HttpResponse:
     """Only timelines with a saved marker appear, keyed by timeline; unknown names are ignored."""
     auth = require_user(request, "read:statuses")
-    wanted = set(request.GET.getlist("timeline[]") + request.GET.getlist("timeline"))
+    wanted = set(query.timeline)
     markers = Marker.objects.filter(
         account=auth.account, timeline__in=wanted & set(MarkerTimeline.values)
     )
