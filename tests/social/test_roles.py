@@ -183,3 +183,44 @@ def test_the_desk_checks_read_the_same_table(role, actor_of):
     assert is_desk_admin(actor) is (role in {"legal_admin", "admin"})
     for permission in Permission:
         assert has_permission(actor, permission) is (role in PERMISSIONS[permission])
+
+
+DESK = {"legal", "legal_admin", "admin"}
+DESK_ADMINS = {"legal_admin", "admin"}
+
+
+@pytest.mark.parametrize("countries", [["IN"], ["XX"]])
+@pytest.mark.parametrize("role", ROLES)
+def test_withholding_is_for_the_desk_and_everywhere_for_its_admins(
+    role, countries, actor_of, alice
+):
+    from tidings.legal.actions.withholding import do_withhold
+    from tidings.legal.models import Withholding
+
+    actor = actor_of(role)
+    before = events()
+    allowed = role in (DESK_ADMINS if countries == ["XX"] else DESK)
+    if allowed:
+        do_withhold(account=alice, countries=countries, reason="court order", acting_user=actor)
+        assert Withholding.objects.filter(account=alice).count() == 1
+    else:
+        with pytest.raises(NotPermitted):
+            do_withhold(account=alice, countries=countries, reason="court order", acting_user=actor)
+        assert not Withholding.objects.exists()
+        assert events() == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_importing_an_order_is_for_the_desk(role, actor_of, alice, import_order):
+    from tidings.legal.models import Demand
+
+    actor = actor_of(role)
+    before = events()
+    if role in DESK:
+        import_order("@alice", acting_user=actor)
+        assert Demand.objects.count() == 1
+    else:
+        with pytest.raises(NotPermitted):
+            import_order("@alice", acting_user=actor)
+        assert not Demand.objects.exists()
+        assert events() == before
