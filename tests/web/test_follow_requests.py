@@ -26,7 +26,9 @@ def client_for(account: Account) -> Client:
 
 def test_a_locked_profile_offers_request_to_follow_then_shows_requested(locked, bob):
     client = client_for(bob)
-    assert "Request to follow" in page_text(client.get("/@locksmith"))
+    page = page_text(client.get("/@locksmith"))
+    assert "Request to follow" in page
+    assert "Locked</span>" in page
     fragment = page_text(client.post("/@locksmith/follow", **HTMX))
     assert "Requested" in fragment
     assert 'hx-post="/@locksmith/unfollow"' in fragment
