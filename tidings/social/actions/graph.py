@@ -44,11 +44,8 @@ def do_follow(target: Account, *, acting_user: Account) -> bool:
         raise InvalidInput(f"You have blocked @{target.username}; unblock them first.")
     if Follow.objects.filter(follower=acting_user, followee=target).exists():
         return False
-    # Read "locked" under the row lock that unlocking takes, so no request is left behind.
-    locked = (
-        Account.objects.select_for_update().filter(id=target.id).values_list("locked", flat=True)
-    )
-    if locked.first():
+    # "locked" is read under the row lock that unlocking takes, so no request is left behind.
+    if _lock_accounts(acting_user, target)[target.id]:
         return _request_follow(target, acting_user)
     _make_follow(acting_user, target)
     notify_after_commit(NotificationKind.FOLLOW, recipient_ids=[target.id], actor_id=acting_user.id)
@@ -56,6 +53,21 @@ def do_follow(target: Account, *, acting_user: Account) -> bool:
         "account.follow", actor_id=acting_user.id, subject_type="account", subject_id=target.id
     )
     return True
+
+
+def _lock_accounts(*accounts: Account) -> dict[int, bool]:
+    """Row-lock the accounts whose counters will change, in id order; their ``locked`` flags.
+
+    Both sides of a follow are locked before either counter moves, always lowest id first,
+    so two people following each other at once wait instead of deadlocking.
+    """
+    rows = (
+        Account.objects.select_for_update()
+        .filter(id__in=[a.id for a in accounts])
+        .order_by("id")
+        .values_list("id", "locked")
+    )
+    return dict(rows)
 
 
 def _request_follow(target: Account, acting_user: Account) -> bool:
@@ -109,6 +121,7 @@ def do_authorize_follow_request(requester: Account, *, acting_user: Account) -> 
     As Mastodon does, ``acting_user`` then gets a ``follow`` notification from the requester,
     and the requester's home timeline receives ``acting_user``'s recent posts.
     """
+    _lock_accounts(requester, acting_user)
     _take_request(requester, acting_user)
     _accept(requester, acting_user, actor=acting_user)
     return True
