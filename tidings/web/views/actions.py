@@ -11,7 +11,6 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import escape
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tidings.lib.errors import InvalidInput
@@ -140,49 +139,3 @@ block = _account_action(actions.do_block)
 unblock = _account_action(actions.do_unblock)
 mute = _account_action(actions.do_mute)
 unmute = _account_action(actions.do_unmute)
-
-
-def _follow_request_answer(
-    do: Callable[..., object], done: str
-) -> Callable[[HttpRequest, str], HttpResponse]:
-    """A POST endpoint that answers the follow request of the account ``handle``."""
-
-    @require_POST
-    @sign_in_required
-    @handles_errors
-    def view(request: HttpRequest, handle: str) -> HttpResponse:
-        requester: Account = access_account(request.viewer, handle)  # type: ignore[attr-defined]
-        do(requester, acting_user=signed_in(request))
-        if is_htmx(request):
-            message = done.format(handle=requester.username)
-            return HttpResponse(
-                f'<li class="account-card follow-request follow-request--answered" role="status">'
-                f"{escape(message)}</li>"
-            )
-        return redirect_back(request, reverse("web:follow_requests"))
-
-    view.__doc__ = f"POST: {do.__doc__ or do.__name__}"
-    return view
-
-
-authorize_follow_request = _follow_request_answer(
-    actions.do_authorize_follow_request, "@{handle} now follows you."
-)
-reject_follow_request = _follow_request_answer(
-    actions.do_reject_follow_request, "You rejected @{handle}'s request."
-)
-
-
-@require_POST
-@sign_in_required
-@handles_errors
-def mark_notifications_read(request: HttpRequest) -> HttpResponse:
-    """POST: mark every notification read (up to ``up_to_id`` when given: what the page showed)."""
-    raw = request.POST.get("up_to_id", "").strip()
-    up_to_id = None
-    if raw:
-        if not raw.isdigit() or int(raw) >= 2**63:
-            raise InvalidInput("up_to_id must be a notification id.")
-        up_to_id = int(raw)
-    actions.do_mark_notifications_read(acting_user=signed_in(request), up_to_id=up_to_id)
-    return redirect_back(request, reverse("web:notifications"))

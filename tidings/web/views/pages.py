@@ -171,17 +171,6 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @sign_in_required
-def follow_requests(request: HttpRequest) -> HttpResponse:
-    """Accounts asking to follow the viewer, newest first, each with Authorize and Reject."""
-    viewer = request.viewer  # type: ignore[attr-defined]
-    cursor = queries.Cursor.from_params(request.GET, default_limit=40)
-    accounts, ids = queries.follow_requests(viewer, cursor)
-    full = len(ids) >= cursor.limit
-    context = {"accounts": accounts, "older_url": older_url(request, ids[-1] if full else None)}
-    return render(request, "web/follow_requests.html", context)
-
-
-@sign_in_required
 def notifications(request: HttpRequest) -> HttpResponse:
     """The viewer's notifications, newest first. Reading changes nothing: "Mark all as read" POSTs."""
     viewer = request.viewer  # type: ignore[attr-defined]
