@@ -275,3 +275,53 @@ def test_openapi_document_describes_the_api(live_tidings):
     assert document["openapi"].startswith("3.")
     for path in ("/api/v1/statuses", "/api/v1/timelines/home", "/api/v2/search", "/oauth/token"):
         assert path in document["paths"]
+
+
+def test_a_locked_account_authorizes_a_follow_request_then_its_private_post_shows(new_user):
+    owner, fan = new_user("locked"), new_user("fan")
+    assert owner.account_update_credentials(locked=True).locked is True
+    secret = owner.status_post("for followers", visibility="private")
+    owner_id = owner.me().id
+    rel = fan.account_follow(owner_id)
+    assert (rel.following, rel.requested) == (False, True)
+    assert fan.account_relationships(owner_id)[0].requested is True
+    with pytest.raises(MastodonNotFoundError):
+        fan.status(secret.id)
+    assert secret.id not in [s.id for s in fan.timeline_home()]
+
+    requests_ = owner.follow_requests()
+    assert [a.acct for a in requests_] == [fan.handle]
+    assert [n.type for n in owner.notifications()] == ["follow_request"]
+    assert owner.me().source.follow_requests_count == 1
+    rel = owner.follow_request_authorize(requests_[0])
+    assert rel.followed_by is True and rel.requested_by is False
+
+    assert fan.status(secret.id).content == "<p>for followers</p>"
+    assert fan.account_relationships(owner_id)[0].following is True
+    assert owner.follow_requests() == []
+    assert owner.me().followers_count == 1
+
+
+def test_a_rejected_request_leaves_the_private_post_hidden(new_user):
+    owner, fan = new_user("locked"), new_user("fan")
+    owner.account_update_credentials(locked=True)
+    secret = owner.status_post("still for followers", visibility="private")
+    fan.account_follow(owner.me().id)
+    rel = owner.follow_request_reject(fan.me().id)
+    assert rel.followed_by is False
+    with pytest.raises(MastodonNotFoundError):
+        fan.status(secret.id)
+    assert fan.account_relationships(owner.me().id)[0].requested is False
+
+
+def test_markers_round_trip_through_mastodon_py(new_user):
+    reader, writer = new_user("reader"), new_user("writer")
+    writer.account_follow(reader.me().id)
+    post = reader.status_post("mark me")
+    [note] = reader.notifications()
+    saved = reader.markers_set(["home", "notifications"], [post.id, note.id])
+    assert saved.home.last_read_id == post.id
+    assert saved.notifications.version == 1
+    markers = reader.markers_get(["home", "notifications"])
+    assert markers.notifications.last_read_id == note.id
+    assert markers.home.last_read_id == post.id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core import mail
@@ -142,6 +143,13 @@ def test_email_confirmation_is_mailed_and_the_token_works_after_it(settings):
     link = re.search(r"https?://\S+", message.body).group(0)
     page = client.get(link.split("testserver", 1)[1])
     assert page.status_code == 200
+    assert "Confirm my e-mail address" in page.content.decode()
+    opened = me(client, body["access_token"])  # opening the link confirms nothing
+    assert opened.status_code == 403
+    token = parse_qs(urlsplit(link).query)["confirmation_token"][0]
+    confirmed = client.post("/auth/confirmation", {"confirmation_token": token})
+    assert confirmed.status_code == 200
+    assert "is confirmed" in confirmed.content.decode()
     assert me(client, body["access_token"]).status_code == 200
 
 
@@ -149,3 +157,5 @@ def test_email_confirmation_is_mailed_and_the_token_works_after_it(settings):
 def test_a_forged_confirmation_link_is_refused():
     response = Client().get("/auth/confirmation?confirmation_token=forged")
     assert response.status_code == 404
+    posted = Client().post("/auth/confirmation", {"confirmation_token": "forged"})
+    assert posted.status_code == 404

@@ -133,4 +133,7 @@ def test_a_newcomer_signs_up_follows_posts_searches_and_is_notified(page, live_t
     expect(notifications).to_contain_text("mentioned you")
     expect(notifications).to_contain_text("Welcome aboard")
     _shot(page, "07-notifications")
+    expect(page.locator("#unread-count")).to_contain_text("1")  # reading marks nothing read
+    page.get_by_role("button", name="Mark all as read").click()
     expect(page.locator("#unread-count")).to_have_count(0)
+    expect(page.get_by_role("button", name="Mark all as read")).to_have_count(0)

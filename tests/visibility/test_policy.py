@@ -80,9 +80,10 @@ def test_unlisted_post_is_reachable_but_not_publicly_listed(alice, bob, make_pos
     assert not listed(post, bob, Listing.PUBLIC)
 
 
-def test_suspended_author_is_hidden_with_everything_they_wrote(alice, bob, make_post):
+def test_suspended_author_is_hidden_with_everything_they_wrote(alice, bob, make_account, make_post):
     post = make_post(alice, "soon gone")
-    do_suspend_account(alice, reason="spam", acting_user=bob)
+    moderator = make_account("mod", role="moderator")
+    do_suspend_account(alice, reason="spam", acting_user=moderator)
     alice.refresh_from_db()
     post.refresh_from_db()
     assert not can_view_account(viewer(bob), alice)
@@ -115,10 +116,13 @@ def test_muted_author_is_absent_from_lists_but_reachable_directly(alice, bob, ma
     assert can_view_post(viewer(bob), post)
 
 
-def test_repost_is_hidden_when_the_reposted_author_is_suspended(alice, bob, carol, make_post):
+def test_repost_is_hidden_when_the_reposted_author_is_suspended(
+    alice, bob, carol, make_account, make_post
+):
     original = make_post(alice, "original")
     repost = do_repost(original, acting_user=bob)
-    do_suspend_account(alice, reason="spam", acting_user=carol)
+    moderator = make_account("mod", role="moderator")
+    do_suspend_account(alice, reason="spam", acting_user=moderator)
     repost = Post.objects.select_related("author", "repost_of__author").get(id=repost.id)
     assert not can_view_post(viewer(carol), repost)
     assert not listed(repost, carol)

@@ -29,6 +29,7 @@ from tidings.social.actions import (
 )
 from tidings.social.actions.registration import do_register_account
 from tidings.social.queries import follow_list, profile_timeline, relationship
+from tidings.social.queries import relationships as relationships_of
 from tidings.social.search import search_accounts
 from tidings.visibility import access_account, access_account_to_undo
 
@@ -164,14 +165,14 @@ class IdsQuery(Schema):
 def relationships(request: HttpRequest, query: Query[IdsQuery]) -> HttpResponse:
     auth = require_user(request, "read:follows")
     ser = Serializer(request, auth.viewer)
-    result = []
+    found = []
     for raw in query.id[:40]:
         try:
-            account = access_account(auth.viewer, raw, by_id=True)
+            found.append(access_account(auth.viewer, raw, by_id=True))
         except TidingsError:  # unknown or hidden ids are left out, as Mastodon does
             continue
-        result.append(ser.relationship(account, relationship(auth.viewer, account)))
-    return json_response(result)
+    rels = relationships_of(auth.viewer, found)
+    return json_response([ser.relationship(a, rels[a.id]) for a in found])
 
 
 @router.get("/api/v1/accounts/{account_id}", summary="An account")

@@ -205,18 +205,6 @@ def filters_v2(request: HttpRequest) -> HttpResponse:
     return json_response([])
 
 
-@router.get("/api/v1/markers", summary="Read markers (none)")
-def markers(request: HttpRequest) -> HttpResponse:
-    require_user(request, "read:statuses")
-    return json_response({})
-
-
-@router.get("/api/v1/follow_requests", summary="Follow requests (none)")
-def follow_requests(request: HttpRequest) -> HttpResponse:
-    require_user(request, "read:follows")
-    return json_response([])
-
-
 @router.get("/api/v1/lists", summary="Lists (none)")
 def lists(request: HttpRequest) -> HttpResponse:
     require_user(request, "read:lists")

@@ -18,6 +18,7 @@ router = Router(tags=["notifications"])
 #: Mastodon's notification types and the kinds they cover here (replies notify as mentions).
 TYPE_KINDS = {
     "follow": [NotificationKind.FOLLOW],
+    "follow_request": [NotificationKind.FOLLOW_REQUEST],
     "mention": [NotificationKind.MENTION, NotificationKind.REPLY],
     "reblog": [NotificationKind.REPOST],
     "favourite": [NotificationKind.FAVOURITE],

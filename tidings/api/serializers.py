@@ -18,7 +18,12 @@ from django.templatetags.static import static
 from django.utils import timezone
 
 from tidings.social.models import Account, Hashtag, Notification, Post, Visibility
-from tidings.social.queries import Relationship, ViewerFlags, viewer_flags
+from tidings.social.queries import (
+    Relationship,
+    ViewerFlags,
+    follow_requests_count,
+    viewer_flags,
+)
 from tidings.social.text import extract_hashtags, extract_mentions, render_post_html
 from tidings.visibility import Viewer, visible_accounts, withheld_extension
 
@@ -29,6 +34,7 @@ VISIBILITY_OUT = {
 }
 NOTIFICATION_TYPES = {
     "follow": "follow",
+    "follow_request": "follow_request",
     "mention": "mention",
     "reply": "mention",
     "repost": "reblog",
@@ -140,7 +146,7 @@ class Serializer:
             "language": "",
             "note": account.bio,
             "fields": [],
-            "follow_requests_count": 0,
+            "follow_requests_count": follow_requests_count(self.viewer),
             "hide_collections": False,
             "discoverable": True,
             "indexable": True,
@@ -259,8 +265,8 @@ class Serializer:
             "blocked_by": account.id in self.viewer.blocked_by_ids,
             "muting": rel.muting,
             "muting_notifications": rel.muting,
-            "requested": False,
-            "requested_by": False,
+            "requested": rel.requested,
+            "requested_by": rel.requested_by,
             "domain_blocking": False,
             "endorsed": False,
             "note": "",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path, re_path
+from django.views.decorators.http import require_http_methods
 
 from tidings.api.api import api, openapi_json
 from tidings.api.apps_oauth import AuthorizeView, sign_in
@@ -25,14 +26,22 @@ def _with_and_without_slash(patterns: list) -> list[URLPattern]:
     return result
 
 
+@require_http_methods(["GET", "POST"])
 def confirm_email(request: HttpRequest) -> HttpResponse:
-    """Follow the link mailed at sign-up: the account's token starts working."""
+    """The link mailed at sign-up: GET shows a Confirm button, its POST makes the token work.
+
+    Opening the link changes nothing, so mail scanners that fetch links confirm nothing.
+    """
+    token = request.POST.get("confirmation_token") or request.GET.get("confirmation_token", "")
     try:
-        account = account_for_confirmation(request.GET.get("confirmation_token", ""))
+        account = account_for_confirmation(token)
     except TidingsError as error:
         return render(request, "oauth/confirmed.html", {"error": error.message}, status=404)
+    if request.method == "GET":
+        context = {"account": account, "token": token, "confirmed": False}
+        return render(request, "oauth/confirmed.html", context)
     do_confirm_email(account, acting_user=account)
-    return render(request, "oauth/confirmed.html", {"account": account})
+    return render(request, "oauth/confirmed.html", {"account": account, "confirmed": True})
 
 
 def api_not_found(request: HttpRequest, rest: str = "") -> HttpResponse:

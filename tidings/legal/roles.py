@@ -1,4 +1,4 @@
-"""Who may do what on the legal desk. Every role check of the desk lives here.
+"""Who may do what on the legal desk, read from the one permission table (``social.roles``).
 
 - ``legal`` reviews demands and decides items (withhold in named countries, decline, escalate).
 - ``legal_admin`` also withholds everywhere (``XX``), confirms emergency orders,
@@ -8,32 +8,28 @@
 
 from __future__ import annotations
 
-from tidings.lib.errors import NotPermitted
-from tidings.social.models import Account, Role
+from tidings.social.models import Account
+from tidings.social.roles import PERMISSIONS, Permission, check_permission, has_permission
 
-DESK_ROLES = frozenset({Role.LEGAL, Role.LEGAL_ADMIN, Role.ADMIN})
-DESK_ADMIN_ROLES = frozenset({Role.LEGAL_ADMIN, Role.ADMIN})
+DESK_ROLES = PERMISSIONS[Permission.USE_LEGAL_DESK]
+DESK_ADMIN_ROLES = PERMISSIONS[Permission.ADMINISTER_LEGAL_DESK]
 
 
 def can_use_desk(account: Account | None) -> bool:
-    return account is not None and account.is_active and account.role in DESK_ROLES
+    return has_permission(account, Permission.USE_LEGAL_DESK)
 
 
 def is_desk_admin(account: Account | None) -> bool:
-    return account is not None and account.is_active and account.role in DESK_ADMIN_ROLES
+    return has_permission(account, Permission.ADMINISTER_LEGAL_DESK)
 
 
 def check_desk_access(account: Account | None) -> Account:
     """The account if it may use the desk; else ``NotPermitted``."""
-    if not can_use_desk(account):
-        raise NotPermitted("The legal desk is for the legal team only.")
-    assert account is not None
-    return account
+    return check_permission(account, Permission.USE_LEGAL_DESK)
 
 
 def check_desk_admin(account: Account | None, what: str) -> Account:
     """The account if it holds ``legal_admin``; else ``NotPermitted`` naming ``what`` it tried."""
-    if not is_desk_admin(account):
-        raise NotPermitted(f"Only a legal admin can {what}.")
-    assert account is not None
-    return account
+    return check_permission(
+        account, Permission.ADMINISTER_LEGAL_DESK, f"Only a legal admin can {what}."
+    )

@@ -211,6 +211,29 @@ class Follow(models.Model):
         indexes = [models.Index(fields=["followee", "-id"], name="follow_followee")]
 
 
+class FollowRequest(models.Model):
+    """A request to follow a locked account, waiting for the account to authorize or reject it.
+
+    Only a ``Follow`` grants access to followers-only posts; a request grants nothing.
+    The id is a snowflake, so the list of requests pages by id like every list.
+    """
+
+    id = models.BigIntegerField(primary_key=True, default=new_snowflake, editable=False)
+    requester = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="outgoing_follow_requests"
+    )
+    target = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="incoming_follow_requests"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["requester", "target"], name="followrequest_unique")
+        ]
+        indexes = [models.Index(fields=["target", "-id"], name="followrequest_target")]
+
+
 class Block(models.Model):
     blocker = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="blocking_links")
     blocked = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="blocked_by_links")
@@ -257,6 +280,7 @@ class HomeEntry(models.Model):
 
 class NotificationKind(models.TextChoices):
     FOLLOW = "follow", "Follow"
+    FOLLOW_REQUEST = "follow_request", "Follow request"
     MENTION = "mention", "Mention"
     REPLY = "reply", "Reply"
     REPOST = "repost", "Repost"
@@ -278,3 +302,28 @@ class Notification(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["recipient", "-id"], name="notification_recipient")]
+
+
+class MarkerTimeline(models.TextChoices):
+    HOME = "home", "Home"
+    NOTIFICATIONS = "notifications", "Notifications"
+
+
+class Marker(models.Model):
+    """Where an account stopped reading a timeline (Mastodon's read markers).
+
+    ``version`` counts the saves, so clients can tell a newer position from a stale one.
+    The notifications marker and ``Notification.read_at`` move together: saving it marks
+    everything up to it read.
+    """
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    timeline = models.CharField(max_length=16, choices=MarkerTimeline.choices)
+    last_read_id = models.BigIntegerField()
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "timeline"], name="marker_unique")
+        ]

@@ -18,6 +18,7 @@ from tidings.social.models import (
     Block,
     Favourite,
     Follow,
+    FollowRequest,
     Hashtag,
     HomeEntry,
     Mute,
@@ -313,21 +314,69 @@ def unread_notifications_count(viewer: Viewer) -> int:
 
 @dataclass(frozen=True)
 class Relationship:
-    """What the viewer has done to one account, and whether it follows the viewer."""
+    """What the viewer has done to one account, and whether it follows (or asks to follow) the viewer."""
 
     following: bool = False
     followed_by: bool = False
     blocking: bool = False
     muting: bool = False
+    requested: bool = False
+    requested_by: bool = False
 
 
 def relationship(viewer: Viewer, account: Account) -> Relationship:
-    if viewer.account_id is None or viewer.account_id == account.id:
-        return Relationship()
+    return relationships(viewer, [account])[account.id]
+
+
+def relationships(viewer: Viewer, accounts: Sequence[Account]) -> dict[int, Relationship]:
+    """The viewer's relationship to each of ``accounts``, by id: six queries however many."""
+    ids = [a.id for a in accounts]
     me = viewer.account_id
-    return Relationship(
-        following=Follow.objects.filter(follower_id=me, followee_id=account.id).exists(),
-        followed_by=Follow.objects.filter(follower_id=account.id, followee_id=me).exists(),
-        blocking=Block.objects.filter(blocker_id=me, blocked_id=account.id).exists(),
-        muting=Mute.objects.filter(muter_id=me, muted_id=account.id).exists(),
-    )
+    others = [i for i in ids if i != me]
+    if me is None or not others:
+        return {i: Relationship() for i in ids}
+
+    def among(queryset: QuerySet, field: str) -> set[int]:
+        return set(queryset.filter(**{f"{field}__in": others}).values_list(field, flat=True))
+
+    following = among(Follow.objects.filter(follower_id=me), "followee_id")
+    followed_by = among(Follow.objects.filter(followee_id=me), "follower_id")
+    blocking = among(Block.objects.filter(blocker_id=me), "blocked_id")
+    muting = among(Mute.objects.filter(muter_id=me), "muted_id")
+    requested = among(FollowRequest.objects.filter(requester_id=me), "target_id")
+    requested_by = among(FollowRequest.objects.filter(target_id=me), "requester_id")
+    return {
+        i: Relationship(
+            following=i in following,
+            followed_by=i in followed_by,
+            blocking=i in blocking,
+            muting=i in muting,
+            requested=i in requested,
+            requested_by=i in requested_by,
+        )
+        if i != me
+        else Relationship()
+        for i in ids
+    }
+
+
+def follow_requests(viewer: Viewer, cursor: Cursor) -> tuple[list[Account], list[int]]:
+    """Accounts asking to follow the viewer (that it may see), newest request first.
+
+    Also the request ids of the page, which are its cursor (as Mastodon pages this list).
+    """
+    assert viewer.account_id is not None
+    visible = visible_accounts(Account.objects.all(), viewer)
+    pending = FollowRequest.objects.filter(
+        target_id=viewer.account_id, requester__in=visible
+    ).select_related("requester")
+    rows = page_by_cursor(pending, "id", cursor, cursor.limit)
+    return [row.requester for row in rows], [row.id for row in rows]
+
+
+def follow_requests_count(viewer: Viewer) -> int:
+    """How many accounts the viewer may see are waiting for it to answer their request."""
+    if viewer.account_id is None:
+        return 0
+    visible = visible_accounts(Account.objects.all(), viewer)
+    return FollowRequest.objects.filter(target_id=viewer.account_id, requester__in=visible).count()

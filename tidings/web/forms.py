@@ -96,6 +96,15 @@ class ProfileForm(forms.Form):
         ),
     )
 
+    locked = forms.BooleanField(
+        label="Lock the account",
+        required=False,
+        help_text=(
+            "People ask to follow you and you authorize each one. Unlocking accepts "
+            "every pending request."
+        ),
+    )
+
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["country"].choices = [("", "Not set"), *country_choices()]  # type: ignore[attr-defined]

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.urls import path, re_path
 from django.views.static import serve
 
-from tidings.web.views import accounts, actions, desk, pages
+from tidings.web.views import accounts, actions, desk, inbox, pages
 
 app_name = "web"
 
@@ -16,6 +16,18 @@ urlpatterns = [
     path("tags/<str:name>", pages.hashtag, name="hashtag"),
     path("search", pages.search, name="search"),
     path("notifications", pages.notifications, name="notifications"),
+    path("notifications/read", inbox.mark_notifications_read, name="mark_notifications_read"),
+    path("follow_requests", inbox.follow_requests, name="follow_requests"),
+    path(
+        "follow_requests/@<str:handle>/authorize",
+        inbox.authorize_follow_request,
+        name="authorize_follow_request",
+    ),
+    path(
+        "follow_requests/@<str:handle>/reject",
+        inbox.reject_follow_request,
+        name="reject_follow_request",
+    ),
     path("signup", accounts.signup, name="signup"),
     path("login", accounts.login, name="login"),
     path("logout", accounts.logout, name="logout"),

@@ -8,14 +8,20 @@ from tidings.social.actions.accounts import (
     do_update_profile,
 )
 from tidings.social.actions.graph import (
+    do_authorize_follow_request,
     do_block,
     do_follow,
     do_mute,
+    do_reject_follow_request,
     do_unblock,
     do_unfollow,
     do_unmute,
 )
-from tidings.social.actions.notifications import do_clear_notifications, do_mark_notifications_read
+from tidings.social.actions.notifications import (
+    do_clear_notifications,
+    do_mark_notifications_read,
+    do_save_markers,
+)
 from tidings.social.actions.posts import (
     do_create_post,
     do_delete_post,
@@ -26,6 +32,7 @@ from tidings.social.actions.posts import (
 )
 
 __all__ = [
+    "do_authorize_follow_request",
     "do_block",
     "do_clear_notifications",
     "do_create_account",
@@ -35,7 +42,9 @@ __all__ = [
     "do_follow",
     "do_mark_notifications_read",
     "do_mute",
+    "do_reject_follow_request",
     "do_repost",
+    "do_save_markers",
     "do_set_role",
     "do_suspend_account",
     "do_unblock",

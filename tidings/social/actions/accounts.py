@@ -13,7 +13,9 @@ from django.utils import timezone
 from tidings.audit.chain import record_event
 from tidings.lib.countries import normalise_country
 from tidings.lib.errors import InvalidInput
+from tidings.social.actions.graph import authorize_all_follow_requests
 from tidings.social.models import Account, AccountKind, Role, handle_validator
+from tidings.social.roles import check_can_grant_role, check_can_set_role, check_can_suspend
 
 PROFILE_FIELDS = ("display_name", "bio", "country", "avatar", "locked")
 
@@ -44,7 +46,11 @@ def do_create_account(
     verified: bool = False,
     validate: bool = True,
 ) -> Account:
-    """A new account; ``acting_user`` is None when people sign themselves up."""
+    """A new account; ``acting_user`` is None when people sign themselves up (or the server acts).
+
+    A staff ``role`` is granted only by an admin (or the server itself).
+    """
+    check_can_grant_role(acting_user, role)
     username = check_handle(username)
     email = (email or "").strip()
     try:
@@ -93,7 +99,10 @@ def do_create_account(
 
 @transaction.atomic
 def do_update_profile(account: Account, *, acting_user: Account, **changes: Any) -> Account:
-    """Change profile fields (display name, bio, country, avatar, locked); only the owner may."""
+    """Change profile fields (display name, bio, country, avatar, locked); only the owner may.
+
+    Unlocking accepts every pending follow request, as Mastodon does.
+    """
     if acting_user.id != account.id:
         raise InvalidInput("You can only edit your own profile.")
     unknown = set(changes) - set(PROFILE_FIELDS)
@@ -105,6 +114,15 @@ def do_update_profile(account: Account, *, acting_user: Account, **changes: Any)
         raise InvalidInput("A bio is at most 500 characters.")
     if "country" in changes:
         changes["country"] = normalise_country(changes["country"] or "")
+    if "locked" in changes:
+        changes["locked"] = bool(changes["locked"])
+        # Under the row lock that follow() reads "locked" with: no request slips in unaccepted.
+        was_locked = (
+            Account.objects.select_for_update()
+            .filter(id=account.id)
+            .values_list("locked", flat=True)
+            .get()
+        )
     for field, value in changes.items():
         setattr(account, field, value if value is not None else "")
     account.save(update_fields=list(changes))
@@ -116,11 +134,16 @@ def do_update_profile(account: Account, *, acting_user: Account, **changes: Any)
         data={k: str(v) for k, v in changes.items() if k != "avatar"}
         | ({"avatar": "changed"} if "avatar" in changes else {}),
     )
+    unlocked = "locked" in changes and was_locked and not changes["locked"]
+    if unlocked and authorize_all_follow_requests(account, acting_user=acting_user):
+        account.refresh_from_db(fields=["followers_count"])
     return account
 
 
 @transaction.atomic
 def do_set_role(account: Account, role: str, *, acting_user: Account | None) -> Account:
+    """Give ``account`` a role; admins only (``acting_user=None``: the command line)."""
+    check_can_set_role(acting_user, account, role)
     if role not in Role.values:
         raise InvalidInput(f"Unknown role {role!r}; choose one of {', '.join(Role.values)}.")
     old = account.role
@@ -139,7 +162,11 @@ def do_set_role(account: Account, role: str, *, acting_user: Account | None) -> 
 
 @transaction.atomic
 def do_suspend_account(account: Account, *, reason: str, acting_user: Account) -> Account:
-    """Suspension hides the account and everything it wrote; nothing is deleted."""
+    """Suspension hides the account and everything it wrote; nothing is deleted.
+
+    Moderators and admins only; staff accounts only by an admin.
+    """
+    check_can_suspend(acting_user, account)
     account.suspended_at = timezone.now()
     account.save(update_fields=["suspended_at"])
     record_event(
@@ -154,6 +181,8 @@ def do_suspend_account(account: Account, *, reason: str, acting_user: Account) -
 
 @transaction.atomic
 def do_unsuspend_account(account: Account, *, reason: str, acting_user: Account) -> Account:
+    """Lift a suspension; the same people who may suspend may lift."""
+    check_can_suspend(acting_user, account)
     account.suspended_at = None
     account.save(update_fields=["suspended_at"])
     record_event(

@@ -16,7 +16,8 @@ from django.utils import timezone
 from tidings.audit.chain import record_event
 from tidings.lib.errors import InvalidInput, NotPermitted
 from tidings.social.actions.accounts import do_create_account
-from tidings.social.models import Account, Role
+from tidings.social.models import Account
+from tidings.social.roles import Permission, check_permission
 
 CONFIRM_SALT = "tidings.confirm-email"
 CONFIRM_MAX_AGE = 3 * 24 * 3600
@@ -118,9 +119,8 @@ def do_confirm_email(account: Account, *, acting_user: Account) -> Account:
 
 @transaction.atomic
 def do_approve_account(account: Account, *, acting_user: Account) -> Account:
-    """Let a sign-up that waited for approval in; staff only."""
-    if acting_user.role == Role.USER:
-        raise NotPermitted("Only staff can approve sign-ups.")
+    """Let a sign-up that waited for approval in; moderators and admins only."""
+    check_permission(acting_user, Permission.APPROVE_SIGNUPS)
     if account.approved:
         return account
     account.approved = True

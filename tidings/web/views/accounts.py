@@ -89,13 +89,14 @@ def logout(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @sign_in_required
 def settings_profile(request: HttpRequest) -> HttpResponse:
-    """Display name, bio, self-declared country and avatar of the signed-in account."""
+    """Display name, bio, self-declared country, avatar and lock of the signed-in account."""
     account = signed_in(request)
     initial = {
         "display_name": account.display_name,
         "bio": account.bio,
         "country": account.country,
         "avatar": account.avatar,
+        "locked": account.locked,
     }
     form = ProfileForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -103,6 +104,7 @@ def settings_profile(request: HttpRequest) -> HttpResponse:
             "display_name": form.cleaned_data["display_name"],
             "bio": form.cleaned_data["bio"],
             "country": form.cleaned_data["country"],
+            "locked": form.cleaned_data["locked"],
         }
         avatar = form.cleaned_data["avatar"]
         if avatar is False:  # "clear" was ticked

@@ -13,11 +13,10 @@ from django.utils.http import urlencode
 
 from tidings.social import queries
 from tidings.social import search as social_search
-from tidings.social.actions import do_mark_notifications_read
 from tidings.social.models import Post
 from tidings.visibility import access_account, access_post
 from tidings.web.forms import ComposeForm
-from tidings.web.views.base import handles_errors, sign_in_required, signed_in
+from tidings.web.views.base import handles_errors, sign_in_required
 
 _LONE_HASHTAG_RE = re.compile(r"#(\w+)", re.UNICODE)
 
@@ -173,11 +172,10 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @sign_in_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    """The viewer's notifications, newest first; visiting the page marks them all read."""
+    """The viewer's notifications, newest first. Reading changes nothing: "Mark all as read" POSTs."""
     viewer = request.viewer  # type: ignore[attr-defined]
     cursor = queries.Cursor.from_params(request.GET)
     rows = queries.notifications(viewer, cursor)
-    do_mark_notifications_read(acting_user=signed_in(request))
     posts = [n.post for n in rows if n.post is not None]
     context = {
         "notifications": rows,
@@ -185,6 +183,6 @@ def notifications(request: HttpRequest) -> HttpResponse:
         "older_url": older_url(
             request, rows[-1].id if rows and len(rows) >= cursor.limit else None
         ),
-        "unread_count": 0,
+        "pending_follow_requests": queries.follow_requests_count(viewer),
     }
     return render(request, "web/notifications.html", context)
