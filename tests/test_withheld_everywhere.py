@@ -18,8 +18,8 @@ from django.test import Client
 
 from tidings.api.actions import do_create_app, do_issue_token
 from tidings.legal.actions.withholding import do_withhold
-from tidings.social.actions import do_favourite, do_follow, do_repost
-from tidings.social.models import Account, Post
+from tidings.social.actions import do_favourite, do_follow, do_repost, do_update_profile
+from tidings.social.models import Account, FollowRequest, Post
 
 WITHHELD_ACCOUNT_TEXT = "Kisan tractor rally wheatfield"
 WITHHELD_POST_TEXT = "Reporter border dispatch barricade"
@@ -366,3 +366,18 @@ def test_content_withheld_everywhere_says_everywhere_not_the_viewers_country(
     web.force_login(scenario.reporter)
     own = web.get(f"/@reporter/{scenario.kept_post.id}", HTTP_X_TEST_COUNTRY="US")
     assert "Withheld everywhere in response to a legal demand." in own.content.decode()
+
+
+def test_a_follow_request_from_a_withheld_account_can_be_rejected_in_the_country(
+    scenario, make_account
+):
+    owner = make_account("gatekeeper")
+    do_update_profile(owner, acting_user=owner, locked=True)
+    do_follow(owner, acting_user=scenario.kisan)
+    client = _client_with_token(owner)
+    response = client.post(
+        f"/api/v1/follow_requests/{scenario.kisan.id}/reject", HTTP_X_TEST_COUNTRY="IN"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["requested_by"] is False
+    assert not FollowRequest.objects.filter(target=owner).exists()

@@ -13,7 +13,7 @@ from tidings.api.serializers import Serializer
 from tidings.social.actions import do_authorize_follow_request, do_reject_follow_request
 from tidings.social.models import Account
 from tidings.social.queries import follow_requests, relationship
-from tidings.visibility import access_account
+from tidings.visibility import access_account, access_account_to_undo
 
 router = Router(tags=["follow_requests"])
 
@@ -27,9 +27,13 @@ def list_follow_requests(request: HttpRequest, query: Query[PageQuery]) -> HttpR
     return paged_response(request, [ser.account(a) for a in accounts], ids)
 
 
-def _answer(request: HttpRequest, account_id: str, action: Callable[..., object]) -> HttpResponse:
+def _answer(
+    request: HttpRequest, account_id: str, action: Callable[..., object], *, undo: bool = False
+) -> HttpResponse:
+    """Answer a follow request; a rejection (an undo) works whatever hides the requester."""
     auth = require_user(request, "write:follows")
-    requester: Account = access_account(auth.viewer, account_id, by_id=True)
+    access = access_account_to_undo if undo else access_account
+    requester: Account = access(auth.viewer, account_id, by_id=True)
     action(requester, acting_user=auth.account)
     return json_response(
         Serializer(request, auth.viewer).relationship(
@@ -51,4 +55,4 @@ def authorize(request: HttpRequest, account_id: str) -> HttpResponse:
     summary="Refuse a follow request; returns the Relationship",
 )
 def reject(request: HttpRequest, account_id: str) -> HttpResponse:
-    return _answer(request, account_id, do_reject_follow_request)
+    return _answer(request, account_id, do_reject_follow_request, undo=True)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from tidings.lib.errors import InvalidInput
 from tidings.social import actions, queries
 from tidings.social.models import Account
-from tidings.visibility import access_account
+from tidings.visibility import access_account, access_account_to_undo
 from tidings.web.views.base import (
     handles_errors,
     is_htmx,
@@ -40,7 +40,7 @@ def follow_requests(request: HttpRequest) -> HttpResponse:
 
 
 def _follow_request_answer(
-    do: Callable[..., object], done: str
+    do: Callable[..., object], done: str, *, undo: bool = False
 ) -> Callable[[HttpRequest, str], HttpResponse]:
     """A POST endpoint that answers the follow request of the account ``handle``."""
 
@@ -48,7 +48,8 @@ def _follow_request_answer(
     @sign_in_required
     @handles_errors
     def view(request: HttpRequest, handle: str) -> HttpResponse:
-        requester: Account = access_account(request.viewer, handle)  # type: ignore[attr-defined]
+        access = access_account_to_undo if undo else access_account
+        requester: Account = access(request.viewer, handle)  # type: ignore[attr-defined]
         do(requester, acting_user=signed_in(request))
         if is_htmx(request):
             message = done.format(handle=requester.username)
@@ -66,7 +67,7 @@ authorize_follow_request = _follow_request_answer(
     actions.do_authorize_follow_request, "@{handle} now follows you."
 )
 reject_follow_request = _follow_request_answer(
-    actions.do_reject_follow_request, "You rejected @{handle}'s request."
+    actions.do_reject_follow_request, "You rejected @{handle}'s request.", undo=True
 )
 
 
