@@ -1,8 +1,9 @@
 """Every form of the visibility rule gives the same answer, in random worlds (a Hypothesis state machine).
 
-The machine builds a world step by step through the real actions: accounts,
-follows, blocks, mutes, suspensions, public, unlisted and followers-only posts,
-replies, mentions, reposts, favourites, withholdings of posts and accounts in
+The machine builds a world step by step through the real actions: accounts
+(some locked), follows, blocks, mutes, suspensions, public, unlisted and
+followers-only posts, replies, mentions, reposts, favourites, deletions (some
+leaving tombstones because a legal record points at them), withholdings of posts and accounts in
 one country, in two, everywhere, for an hour or for good, lifted, and a clock
 that moves on so that hour-long withholdings expire. At random points of the
 story and at its end, for every viewer (anonymous and each account, each from
@@ -50,6 +51,7 @@ from tidings.social.actions import (
     do_block,
     do_create_account,
     do_create_post,
+    do_delete_post,
     do_favourite,
     do_follow,
     do_mute,
@@ -58,6 +60,7 @@ from tidings.social.actions import (
     do_unblock,
     do_unfollow,
     do_unsuspend_account,
+    do_update_profile,
 )
 from tidings.social.models import Account, Notification, NotificationKind, Post
 from tidings.social.queries import POST_RELATED, Cursor
@@ -199,7 +202,7 @@ class VisibilityWorld(RuleBasedStateMachine):
         text = f"post {next(_serial)}"
         if mention is not None:
             text += f" @{self._person(mention).username}"
-        in_reply_to = self._post(parent) if parent is not None else None
+        in_reply_to = self._post(parent) if parent is not None and self.posts else None
         with effects():
             self.posts.append(
                 do_create_post(
@@ -210,6 +213,24 @@ class VisibilityWorld(RuleBasedStateMachine):
                 )
             )
 
+    @precondition(lambda self: self.posts)
+    @rule(which=pick)
+    def delete(self, which: int) -> None:
+        """The author deletes a post: gone, or a tombstone when a legal record points at it."""
+        post = self._post(which)
+        with effects():
+            do_delete_post(post, acting_user=post.author)
+        live = Post.objects.filter(id__in=[p.id for p in self.posts], deleted_at__isnull=True)
+        kept = set(live.values_list("id", flat=True))
+        self.posts = [p for p in self.posts if p.id in kept]
+
+    @rule(account=pick, locked=st.booleans())
+    def lock(self, account: int, locked: bool) -> None:
+        person = self._person(account)
+        with effects():
+            do_update_profile(person, acting_user=person, locked=locked)
+
+    @precondition(lambda self: self.posts)
     @rule(account=pick, original=pick)
     def repost(self, account: int, original: int) -> None:
         try:
@@ -220,6 +241,7 @@ class VisibilityWorld(RuleBasedStateMachine):
         except InvalidInput:  # followers-only posts cannot be reposted
             pass
 
+    @precondition(lambda self: self.posts)
     @rule(account=pick, post=pick)
     def favourite(self, account: int, post: int) -> None:
         with effects():
@@ -233,6 +255,7 @@ class VisibilityWorld(RuleBasedStateMachine):
         else:
             do_unsuspend_account(person, reason="appeal", acting_user=self.admin)
 
+    @precondition(lambda self: self.posts)
     @rule(
         of_account=st.booleans(),
         subject=pick,

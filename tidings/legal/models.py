@@ -1,7 +1,11 @@
 """Authorities, their demands, each line of a demand, and the withholdings decided on them.
 
 Legal actions never delete: a withholding hides its subject in some countries
-until it is lifted or its ``ends_at`` passes; both stay on record.
+until it is lifted or its ``ends_at`` passes; both stay on record. Legal
+records are never deleted either: every foreign key from a legal record is
+``PROTECT`` (an account or post a record points at cannot be deleted; a post
+its author deletes becomes a tombstone instead), and a withholding keeps a
+snapshot of its subject as it was when decided (handle, post id, URL, text hash).
 """
 
 from __future__ import annotations
@@ -120,15 +124,15 @@ REVIEW_TRANSITIONS: dict[str, frozenset[str]] = {
 class DemandItem(models.Model):
     """One line of a demand: the raw text exactly as received and what it resolved to."""
 
-    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="items")
+    demand = models.ForeignKey(Demand, on_delete=models.PROTECT, related_name="items")
     line_number = models.PositiveIntegerField()
     raw = models.TextField()
     target = models.TextField(blank=True)
     account = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     post = models.ForeignKey(
-        "social.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "social.Post", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     match_status = models.CharField(max_length=16, choices=MatchStatus.choices)
     match_reason = models.CharField(max_length=300, blank=True)
@@ -167,10 +171,15 @@ class Withholding(models.Model):
     """A subject (account or post) hidden in ``countries`` (``XX`` = everywhere) for a time."""
 
     account = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     post = models.ForeignKey(
-        "social.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "social.Post", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    snapshot = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The subject when decided: handle, post id, URL, SHA-256 of the text.",
     )
     countries = models.JSONField(help_text="ISO 3166-1 alpha-2 codes; XX means everywhere.")
     starts_at = models.DateTimeField(default=timezone.now)
@@ -186,7 +195,7 @@ class Withholding(models.Model):
     )
     lift_reason = models.TextField(blank=True)
     demand_item = models.ForeignKey(
-        DemandItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="withholdings"
+        DemandItem, null=True, blank=True, on_delete=models.PROTECT, related_name="withholdings"
     )
     reason = models.TextField(blank=True)
     created_by = models.ForeignKey(
@@ -223,12 +232,12 @@ class WithheldSubject(models.Model):
     ``NOT IN`` when many subjects are withheld.
     """
 
-    withholding = models.ForeignKey(Withholding, on_delete=models.CASCADE, related_name="+")
+    withholding = models.ForeignKey(Withholding, on_delete=models.PROTECT, related_name="+")
     country = models.CharField(max_length=2)
     account = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
-    post = models.ForeignKey("social.Post", null=True, on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey("social.Post", null=True, on_delete=models.PROTECT, related_name="+")
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField(null=True)
     lifted = models.BooleanField(default=False)
@@ -255,9 +264,9 @@ class NoticeKind(models.TextChoices):
 class LegalNotice(models.Model):
     """What we tell the owner of withheld content; held back while its demand is confidential."""
 
-    withholding = models.ForeignKey(Withholding, on_delete=models.CASCADE, related_name="notices")
+    withholding = models.ForeignKey(Withholding, on_delete=models.PROTECT, related_name="notices")
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="legal_notices"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="legal_notices"
     )
     kind = models.CharField(max_length=16, choices=NoticeKind.choices)
     subject = models.CharField(max_length=200)
@@ -270,3 +279,29 @@ class LegalNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} notice to {self.recipient_id}"
+
+
+class LegalHold(models.Model):
+    """Content its author deleted while it was the subject of a demand, preserved by law.
+
+    The post stays a tombstone with its text until ``ends_at``; only legal
+    staff can read it. Purging (``do_purge_ended_holds``) blanks the text and
+    keeps the tombstone, its SHA-256 and this record.
+    """
+
+    post = models.ForeignKey("social.Post", on_delete=models.PROTECT, related_name="+")
+    demand = models.ForeignKey(Demand, on_delete=models.PROTECT, related_name="holds")
+    country = models.CharField(max_length=2)
+    source = models.CharField(max_length=200, help_text="The rule that requires preservation.")
+    starts_at = models.DateTimeField(default=timezone.now)
+    ends_at = models.DateTimeField()
+    purged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "demand"], name="legalhold_post_demand")
+        ]
+        indexes = [models.Index(fields=["purged_at", "ends_at"], name="legalhold_due")]
+
+    def __str__(self) -> str:
+        return f"hold on post {self.post_id} until {self.ends_at:%Y-%m-%d}"

@@ -123,6 +123,9 @@ class Post(models.Model):
     """A post, a reply (``in_reply_to``) or a repost (``repost_of``, empty text).
 
     ``text`` is stored exactly as written; it is only ever rendered escaped.
+    A post that a legal record points at is never deleted: its author's delete
+    makes it a tombstone (``deleted_at``), shown to no one; its text stays only
+    while a legal hold preserves it (see ``tidings.legal.holds``).
     """
 
     id = models.BigIntegerField(primary_key=True, default=new_snowflake, editable=False)
@@ -141,6 +144,18 @@ class Post(models.Model):
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="reposts"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    deleted_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set when the author deleted a post that a legal record points at: a tombstone.",
+    )
+    text_sha256 = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="SHA-256 of the text, kept when a tombstone is made.",
+    )
     replies_count = models.PositiveIntegerField(default=0)
     reposts_count = models.PositiveIntegerField(default=0)
     favourites_count = models.PositiveIntegerField(default=0)
@@ -159,6 +174,10 @@ class Post(models.Model):
     @property
     def is_repost(self) -> bool:
         return self.repost_of_id is not None
+
+    @property
+    def is_tombstone(self) -> bool:
+        return self.deleted_at is not None
 
 
 class Hashtag(models.Model):

@@ -4,6 +4,7 @@ The rule, as it reads (:func:`post_allowed`, :func:`account_allowed`,
 :func:`notification_allowed`):
 
     A **post** is shown to a viewer when
+      - it is not a tombstone (deleted by its author, kept for a legal record);
       - its author is live (not suspended) and not hidden from the viewer
         (fetched directly: the author does not block the viewer; in a list:
         no block either way, and in home and public lists no mute);
@@ -14,7 +15,7 @@ The rule, as it reads (:func:`post_allowed`, :func:`account_allowed`,
         account is withheld in one of the viewer's countries (or everywhere);
         authors always see their own content;
       - and, for a repost, the post it reposts passes the same checks of
-        author, withholding and privacy. A repost made by a withheld account is
+        tombstone, author, withholding and privacy. A repost made by a withheld account is
         withheld with it (it carries the account's name, bio and avatar).
     An **account** is shown when it is live, does not block the viewer and is
     not withheld for the viewer (an account always sees itself).
@@ -159,7 +160,7 @@ def _withheld(viewer: Viewer, post: Post) -> bool:
 
 def _reachable(viewer: Viewer, post: Post, listing: Fetch, grants: Grants) -> bool:
     """Every check of the rule but withholding (a refusal here is a 404, not a 451)."""
-    if not _author_shown(viewer, post.author, listing):
+    if post.deleted_at is not None or not _author_shown(viewer, post.author, listing):
         return False
     if listing is Listing.PUBLIC:
         if post.visibility != Visibility.PUBLIC:
@@ -168,7 +169,8 @@ def _reachable(viewer: Viewer, post: Post, listing: Fetch, grants: Grants) -> bo
         return False
     original = post.repost_of
     return original is None or (
-        _author_shown(viewer, original.author, listing)
+        original.deleted_at is None
+        and _author_shown(viewer, original.author, listing)
         and _privacy_allows(viewer, original, grants)
     )
 
@@ -464,13 +466,17 @@ def _withheld_q(viewer: Viewer, prefix: str = "") -> Q | None:
 
 def _post_q(viewer: Viewer, listing: Listing, prefix: str = "") -> Q:
     """SQL of :func:`post_allowed` for the post at ``prefix``."""
-    q = _author_shown_q(viewer, listing, prefix)
+    q = Q(**{f"{prefix}deleted_at__isnull": True}) & _author_shown_q(viewer, listing, prefix)
     if listing is Listing.PUBLIC:
         q &= Q(**{f"{prefix}visibility": Visibility.PUBLIC})
     else:
         q &= _privacy_q(viewer, prefix)
     original = f"{prefix}repost_of__"
-    original_ok = _author_shown_q(viewer, listing, original) & _privacy_q(viewer, original)
+    original_ok = (
+        Q(**{f"{original}deleted_at__isnull": True})
+        & _author_shown_q(viewer, listing, original)
+        & _privacy_q(viewer, original)
+    )
     withheld = _withheld_q(viewer, prefix)
     if withheld is not None:
         q &= ~withheld

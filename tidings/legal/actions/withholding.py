@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from tidings.audit.chain import EventSpec, record_events
+from tidings.legal.holds import text_sha256
 from tidings.legal.models import DemandItem, NoticeKind, ReviewState, Withholding
 from tidings.legal.notices import create_notices
 from tidings.legal.roles import check_desk_access, check_desk_admin
@@ -63,6 +66,7 @@ def build_withholding(
     return Withholding(
         account=account,
         post=post,
+        snapshot=subject_snapshot(account, post),
         countries=countries,
         starts_at=now,
         ends_at=until,
@@ -71,6 +75,22 @@ def build_withholding(
         created_by=acting_user,
         created_at=now,
     )
+
+
+def subject_snapshot(account: Account | None, post: Post | None) -> dict[str, object]:
+    """The subject as it was when decided, kept whatever happens to it later."""
+    if post is not None:
+        handle = post.author.username
+        path = reverse("web:post", args=[handle, post.id])
+        return {
+            "handle": handle,
+            "post_id": post.id,
+            "url": f"https://{settings.DOMAIN}{path}",
+            "text_sha256": text_sha256(post.text),
+        }
+    assert account is not None
+    path = reverse("web:profile", args=[account.username])
+    return {"handle": account.username, "url": f"https://{settings.DOMAIN}{path}"}
 
 
 def withhold_event(withholding: Withholding, acting_user: Account) -> EventSpec:

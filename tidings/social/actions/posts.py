@@ -8,14 +8,16 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from tidings.audit.chain import record_event
-from tidings.lib.errors import InvalidInput, NotPermitted
+from tidings.lib.errors import InvalidInput, NotFound, NotPermitted
 from tidings.social.fanout import schedule_fanout
 from tidings.social.models import (
     POST_MAX_LENGTH,
     Account,
     Favourite,
     Hashtag,
+    HomeEntry,
     Mention,
+    Notification,
     NotificationKind,
     Post,
     PostHashtag,
@@ -126,9 +128,24 @@ def do_create_post(
 
 @transaction.atomic
 def do_delete_post(post: Post, *, acting_user: Account) -> None:
-    """Deleting is the author's act alone (legal actions withhold, they never delete)."""
+    """Deleting is the author's act alone (legal actions withhold, they never delete).
+
+    A post that a legal record points at becomes a tombstone instead of going:
+    hidden from everyone, its text kept only under a legal hold (see
+    ``tidings.legal.holds``). The audit event keeps the text's SHA-256, never the text.
+    """
+    from tidings.legal.holds import (
+        demands_preserving,
+        legally_referenced,
+        place_holds,
+        text_sha256,
+    )
+
     if post.author_id != acting_user.id:
         raise NotPermitted("Only the author can delete a post.")
+    post = Post.objects.select_for_update().get(id=post.id)
+    if post.deleted_at is not None:
+        raise NotFound("That post does not exist or is not visible to you.")
     Account.objects.filter(id=post.author_id, posts_count__gt=0).update(
         posts_count=F("posts_count") - 1
     )
@@ -140,14 +157,29 @@ def do_delete_post(post: Post, *, acting_user: Account) -> None:
         Post.objects.filter(id=post.repost_of_id, reposts_count__gt=0).update(
             reposts_count=F("reposts_count") - 1
         )
+    digest = text_sha256(post.text)
+    data: dict[str, object] = {"text_sha256": digest, "repost_of": post.repost_of_id}
+    if legally_referenced(post) or demands_preserving(post):
+        now = timezone.now()
+        holds = place_holds(post, demands_preserving(post), now)
+        post.deleted_at, post.text_sha256 = now, digest
+        if not holds:
+            post.text = ""
+        post.save(update_fields=["deleted_at", "text_sha256", "text"])
+        HomeEntry.objects.filter(post_id=post.id).delete()
+        PostHashtag.objects.filter(post_id=post.id).delete()
+        Notification.objects.filter(post_id=post.id).delete()
+        data["tombstone"] = True
+        data["held_until"] = max(h.ends_at for h in holds).isoformat() if holds else None
     record_event(
         "post.delete",
         actor_id=acting_user.id,
         subject_type="post",
         subject_id=post.id,
-        data={"text": post.text, "repost_of": post.repost_of_id},
+        data=data,
     )
-    post.delete()
+    if post.deleted_at is None:
+        post.delete()
 
 
 def _original(post: Post) -> Post:
