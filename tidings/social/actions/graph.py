@@ -9,7 +9,7 @@ from tidings.audit.chain import record_event
 from tidings.lib.errors import InvalidInput
 from tidings.social.fanout import backfill_home, remove_author_from_home
 from tidings.social.models import Account, Block, Follow, Mute, NotificationKind
-from tidings.social.notify import notify_after_commit
+from tidings.social.notify import notify
 
 
 def _not_self(target: Account, acting_user: Account, verb: str) -> None:
@@ -30,12 +30,11 @@ def do_follow(target: Account, *, acting_user: Account) -> bool:
         return False
     Account.objects.filter(id=acting_user.id).update(following_count=F("following_count") + 1)
     Account.objects.filter(id=target.id).update(followers_count=F("followers_count") + 1)
-    notify_after_commit(NotificationKind.FOLLOW, recipient_ids=[target.id], actor_id=acting_user.id)
+    notify(NotificationKind.FOLLOW, recipient_ids=[target.id], actor_id=acting_user.id)
     record_event(
         "account.follow", actor_id=acting_user.id, subject_type="account", subject_id=target.id
     )
-    follower_id, author_id = acting_user.id, target.id
-    transaction.on_commit(lambda: backfill_home(follower_id, author_id))
+    backfill_home(acting_user.id, target.id)
     return True
 
 
