@@ -6,8 +6,8 @@ task enqueued in the deciding transaction (so a decision that commits always
 has its notices queued), except for a confidential demand, whose notices wait
 unsent until a legal admin releases them (the release enqueues them).
 
-Delivery is idempotent: each notice row is locked while its notification is
-created and again while its e-mail is sent, and each step is recorded on the
+Delivery is idempotent: notice rows are locked while their notifications are
+created and again while each e-mail is sent, and each step is recorded on the
 row (``notified_at``, ``emailed_at``), so a second run, a double release or a
 retry after a partial failure never delivers anything twice. ``sent_at`` is set
 only when both are done.
@@ -19,7 +19,8 @@ import logging
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import get_connection, send_mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.utils import timezone
 
@@ -119,67 +120,86 @@ class NoticeDeliveryFailed(Exception):
 
 @task()
 def send_notices(notice_ids: list[int]) -> int:
-    """Deliver each notice not yet sent; returns how many this run completed.
+    """Deliver each of these notices not yet sent; returns how many this run completed.
 
-    Raises :class:`NoticeDeliveryFailed` when any could not be delivered; the
-    retry skips what was done (see :func:`deliver_notice`).
+    First every in-app notification (one transaction for the batch), then each
+    e-mail. Raises :class:`NoticeDeliveryFailed` when any e-mail could not be
+    sent; the retry skips what was done.
     """
-    done, failed = 0, []
+    notify_in_app(notice_ids)
+    mail_connection = get_connection()
+    done, failed, first_error = 0, [], None
     for notice_id in notice_ids:
         try:
-            done += deliver_notice(notice_id)
+            done += email_notice(notice_id, mail_connection=mail_connection)
         except Exception as error:
             logger.warning("Legal notice %s not delivered: %s", notice_id, error)
             failed.append(notice_id)
+            first_error = first_error or error
     if failed:
         raise NoticeDeliveryFailed(
-            f"{len(failed)} of {len(notice_ids)} notices not delivered (first: {failed[0]})"
-        )
+            f"{len(failed)} of {len(notice_ids)} notices not delivered "
+            f"(first: {failed[0]}: {first_error})"
+        ) from first_error
     return done
 
 
-def _locked_unsent(notice_id: int) -> LegalNotice | None:
-    return (
+@transaction.atomic
+def notify_in_app(notice_ids: Sequence[int]) -> int:
+    """Create the in-app notification of each notice that has none yet; returns how many.
+
+    The notices' rows stay locked (in id order) from the check to the record,
+    so two workers never both notify.
+    """
+    notices = list(
+        LegalNotice.objects.select_for_update()
+        .filter(id__in=notice_ids, notified_at=None, sent_at=None)
+        .order_by("id")
+        .only("id", "recipient_id", "subject", "body")
+    )
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=n.recipient_id,
+                actor_id=n.recipient_id,
+                kind=NotificationKind.LEGAL,
+                message=f"{n.subject}.\n\n{n.body}",
+            )
+            for n in notices
+        ]
+    )
+    LegalNotice.objects.filter(id__in=[n.id for n in notices]).update(notified_at=timezone.now())
+    return len(notices)
+
+
+@transaction.atomic
+def email_notice(notice_id: int, *, mail_connection: BaseEmailBackend | None = None) -> bool:
+    """E-mail the notice at most once and mark it sent; True if this call did.
+
+    The row stays locked from the check to the record, so two workers never
+    both send it; a failed e-mail raises and leaves the notice unsent. (If the
+    process dies between the mail server's acceptance and the commit, the
+    retry sends again: at least once, never silently lost.)
+    """
+    notice = (
         LegalNotice.objects.select_for_update(of=("self",))
-        .select_related("recipient")
-        .filter(id=notice_id, sent_at=None)
+        .filter(id=notice_id, sent_at=None, notified_at__isnull=False)
+        .values("subject", "body", "emailed_at", "recipient__email")
         .first()
     )
-
-
-def deliver_notice(notice_id: int) -> bool:
-    """Notify in the app, then e-mail, each at most once; True if this call completed the notice.
-
-    Each step holds the notice's row lock from its check to its record, so two
-    workers never both deliver it. A failed e-mail leaves the notice unsent
-    (the notification stays: it was delivered) and raises.
-    """
-    with transaction.atomic():
-        notice = _locked_unsent(notice_id)
-        if notice is None:
-            return False
-        if notice.notified_at is None:
-            Notification.objects.create(
-                recipient_id=notice.recipient_id,
-                actor_id=notice.recipient_id,
-                kind=NotificationKind.LEGAL,
-                message=f"{notice.subject}.\n\n{notice.body}",
-            )
-            notice.notified_at = timezone.now()
-            notice.save(update_fields=["notified_at"])
-    with transaction.atomic():
-        notice = _locked_unsent(notice_id)
-        if notice is None:
-            return False
-        if notice.emailed_at is None and notice.recipient.email:
-            send_mail(
-                notice.subject,
-                notice.body,
-                settings.DEFAULT_FROM_EMAIL,
-                [notice.recipient.email],
-                fail_silently=False,
-            )
-            notice.emailed_at = timezone.now()
-        notice.sent_at = timezone.now()
-        notice.save(update_fields=["emailed_at", "sent_at"])
+    if notice is None:
+        return False
+    now = timezone.now()
+    emailed_at = notice["emailed_at"]
+    if emailed_at is None and notice["recipient__email"]:
+        send_mail(
+            notice["subject"],
+            notice["body"],
+            settings.DEFAULT_FROM_EMAIL,
+            [notice["recipient__email"]],
+            fail_silently=False,
+            connection=mail_connection,
+        )
+        emailed_at = now
+    LegalNotice.objects.filter(id=notice_id).update(emailed_at=emailed_at, sent_at=now)
     return True
