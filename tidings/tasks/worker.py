@@ -22,7 +22,7 @@ from types import FrameType
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
-from django.db import OperationalError, close_old_connections, transaction
+from django.db import DatabaseError, OperationalError, close_old_connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -37,6 +37,8 @@ logger = logging.getLogger("tidings.tasks")
 
 #: How often an otherwise busy worker looks for abandoned rows.
 HOUSEKEEPING_EVERY = timedelta(seconds=30)
+#: Consecutive looks at a locked queue before ``run_until_idle`` gives up.
+BUSY_RETRIES = 100
 
 
 def ready_tasks(now: datetime, backend_name: str = DEFAULT_TASK_BACKEND_ALIAS):
@@ -48,6 +50,10 @@ def ready_tasks(now: datetime, backend_name: str = DEFAULT_TASK_BACKEND_ALIAS):
 
 def _is_locked(error: OperationalError) -> bool:
     return "locked" in str(error).lower()
+
+
+class QueueBusy(Exception):
+    """Another process holds the database's write lock (SQLite); try again shortly."""
 
 
 class Worker:
@@ -70,11 +76,14 @@ class Worker:
     # -- one task ------------------------------------------------------------
 
     def claim(self, now: datetime) -> DBTaskResult | None:
-        """Mark the next ready row RUNNING for this worker and return it (None if none)."""
+        """Mark the next ready row RUNNING for this worker and return it (None if none).
+
+        Raises :class:`QueueBusy` when the database is locked by another writer.
+        """
         candidates = ready_tasks(now, self.backend_name)
-        if not candidates.exists():
-            return None
         try:
+            if not candidates.exists():
+                return None
             with transaction.atomic():
                 row = candidates.select_for_update(skip_locked=True).first()
                 if row is None:
@@ -85,10 +94,10 @@ class Worker:
                 ).update(status=TaskResultStatus.RUNNING, started_at=now, worker_ids=row.worker_ids)
         except OperationalError as error:
             if _is_locked(error):
-                return None
+                raise QueueBusy(str(error)) from error
             raise
         if not claimed:
-            return None
+            raise QueueBusy("Another worker claimed the row first.")
         row.status, row.started_at = TaskResultStatus.RUNNING, now
         return row
 
@@ -153,8 +162,17 @@ class Worker:
         Tasks enqueued meanwhile run too; retries scheduled after ``now`` do not.
         """
         now = now or timezone.now()
-        done = 0
-        while (limit is None or done < limit) and self.step(now):
+        done = busy = 0
+        while limit is None or done < limit:
+            try:
+                if not self.step(now):
+                    break
+            except QueueBusy:
+                busy += 1
+                if busy > BUSY_RETRIES:
+                    raise
+                time.sleep(0.01 * busy)
+                continue
             done += 1
         return done
 
@@ -229,9 +247,14 @@ class Worker:
         while self.running:
             close_old_connections()
             now = timezone.now()
-            self.housekeeping(now)
-            if self.step(now):
-                continue
+            try:
+                self.housekeeping(now)
+                if self.step(now):
+                    continue
+            except QueueBusy:
+                pass
+            except DatabaseError:  # e.g. the database restarted: keep the worker, retry later
+                logger.exception("Worker %s could not reach the queue", self.worker_id)
             close_old_connections()
             deadline = time.monotonic() + self.interval
             while self.running and time.monotonic() < deadline:

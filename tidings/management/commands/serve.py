@@ -4,6 +4,7 @@ The worker runs queued tasks (notices, e-mail, fan-out) so that one command
 runs everything; more workers can be started anywhere with ``tidings worker``.
 Both children stop when serve stops: SIGTERM/SIGINT are passed on, and on
 Linux each child also gets SIGTERM if serve itself dies (PR_SET_PDEATHSIG).
+Serve ends when gunicorn does; a task worker that dies is started again.
 """
 
 from __future__ import annotations
@@ -99,7 +100,13 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-        while not stopping and all(child.poll() is None for child in children):
+        while not stopping and children[0].poll() is None:
+            for index, child in enumerate(children[1:], start=1):
+                if child.poll() is not None:  # the task worker died: start another
+                    self.stderr.write(f"Task worker exited ({child.returncode}); restarting it")
+                    children[index] = subprocess.Popen(
+                        commands[index], preexec_fn=_die_with_parent()
+                    )
             time.sleep(0.2)
         for child in children:
             if child.poll() is None:
@@ -111,6 +118,5 @@ class Command(BaseCommand):
             except subprocess.TimeoutExpired:
                 child.kill()
                 child.wait()
-        codes = [child.returncode for child in children]
-        if not stopping and any(codes):
+        if not stopping and children[0].returncode:
             sys.exit(1)
