@@ -79,7 +79,7 @@ def do_create_post(
     in_reply_to: Post | None = None,
     created_at=None,
 ) -> Post:
-    """A new post by ``acting_user``; hashtags and mentions are linked, followers get it after commit."""
+    """A new post by ``acting_user``; hashtags and mentions linked, fan-out to followers queued."""
     text = check_post_text(text)
     if visibility not in Visibility.values:
         raise InvalidInput(
