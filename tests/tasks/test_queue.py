@@ -122,10 +122,13 @@ def every_five_minutes():
     def tick() -> None:
         ticks.append(1)
 
+    registered = dict(PERIODIC)
+    PERIODIC.clear()  # only this one, whatever other modules registered
     tick.__module__, tick.__qualname__ = __name__, "periodic_tick"
     globals()["periodic_tick"] = periodic(every=timedelta(minutes=5))(tick)
     yield ticks
-    PERIODIC.pop(f"{__name__}.periodic_tick")
+    PERIODIC.clear()
+    PERIODIC.update(registered)
     del globals()["periodic_tick"]
 
 
@@ -152,3 +155,27 @@ def test_the_worker_command_runs_the_ready_tasks(db, capsys):
     call_command("worker", "--until-idle")
     assert "Ran 1 tasks." in capsys.readouterr().out
     assert calls == ["from the command line"]
+
+
+def test_rows_of_tasks_that_succeeded_a_week_ago_are_pruned_and_failures_kept(db, run_tasks):
+    from tidings.tasks.tasks import KEEP_SUCCEEDED, prune_succeeded_tasks
+
+    record.enqueue("old news")
+    always_fails.enqueue()
+    record.enqueue("recent")
+    run_tasks(now=timezone.now() + timedelta(days=1))
+    week_ago = timezone.now() - KEEP_SUCCEEDED - timedelta(minutes=1)
+    DBTaskResult.objects.filter(return_value="old news").update(finished_at=week_ago)
+    DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).update(finished_at=week_ago)
+    assert prune_succeeded_tasks.call() == 1
+    assert sorted(DBTaskResult.objects.values_list("status", flat=True)) == [
+        TaskResultStatus.FAILED,
+        TaskResultStatus.SUCCESSFUL,
+    ]
+
+
+def test_workers_find_periodic_tasks_in_the_apps_tasks_modules(db):
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("tasks")
+    assert "tidings.tasks.tasks.prune_succeeded_tasks" in PERIODIC
