@@ -7,16 +7,18 @@ has its notices queued), except for a confidential demand, whose notices wait
 unsent until a legal admin releases them (the release enqueues them).
 
 Delivery is idempotent: notice rows are locked while their notifications are
-created and again while each e-mail is sent, and each step is recorded on the
-row (``notified_at``, ``emailed_at``), so a second run, a double release or a
-retry after a partial failure never delivers anything twice. ``sent_at`` is set
-only when both are done.
+created, each e-mail is sent under a claim recorded on its row, and each step
+is recorded (``notified_at``, ``emailed_at``), so a second run, a double
+release, two workers or a retry after a partial failure never deliver anything
+twice. ``sent_at`` is set only when both are done.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import get_connection, send_mail
@@ -27,12 +29,14 @@ from django.utils import timezone
 from tidings.legal.models import LegalNotice, NoticeKind, Withholding
 from tidings.lib.countries import country_name
 from tidings.social.models import Notification, NotificationKind
-from tidings.tasks import task
+from tidings.tasks import retry_while_locked, task
 
 logger = logging.getLogger(__name__)
 
 #: Notices delivered per queued task.
 NOTICE_BATCH = 100
+#: How long a worker's claim on sending a notice's e-mail holds before others take over.
+EMAIL_CLAIM_LEASE = timedelta(minutes=10)
 
 APPEAL_TEXT = (
     "If you believe this is wrong, you can appeal: reply to this e-mail or write to "
@@ -172,26 +176,55 @@ def notify_in_app(notice_ids: Sequence[int]) -> int:
     return len(notices)
 
 
-@transaction.atomic
-def email_notice(notice_id: int, *, mail_connection: BaseEmailBackend | None = None) -> bool:
-    """E-mail the notice at most once and mark it sent; True if this call did.
+class NoticeBeingSent(Exception):
+    """Another worker is sending this notice's e-mail right now; look again later."""
 
-    The row stays locked from the check to the record, so two workers never
-    both send it; a failed e-mail raises and leaves the notice unsent. (If the
-    process dies between the mail server's acceptance and the commit, the
-    retry sends again: at least once, never silently lost.)
+
+def _claim_email(notice_id: int) -> tuple[dict, datetime] | None:
+    """Lock the notice and mark its e-mail as being sent by us (a lease).
+
+    Returns (notice fields, our claim time), or None when it needs no e-mail
+    (already sent, or no address: then it is marked sent here).
     """
-    notice = (
-        LegalNotice.objects.select_for_update(of=("self",))
-        .filter(id=notice_id, sent_at=None, notified_at__isnull=False)
-        .values("subject", "body", "emailed_at", "recipient__email")
-        .first()
-    )
-    if notice is None:
+    with transaction.atomic():
+        notice = (
+            LegalNotice.objects.select_for_update(of=("self",))
+            .filter(id=notice_id, sent_at=None, notified_at__isnull=False)
+            .values("subject", "body", "emailed_at", "email_claimed_at", "recipient__email")
+            .first()
+        )
+        if notice is None:
+            return None
+        now = timezone.now()
+        if notice["emailed_at"] is not None or not notice["recipient__email"]:
+            LegalNotice.objects.filter(id=notice_id).update(sent_at=now)
+            return notice, now
+        claimed = notice["email_claimed_at"]
+        if claimed is not None and claimed > now - EMAIL_CLAIM_LEASE:
+            raise NoticeBeingSent(f"Notice {notice_id} is being e-mailed by another worker.")
+        LegalNotice.objects.filter(id=notice_id).update(email_claimed_at=now)
+        return notice, now
+
+
+def email_notice(notice_id: int, *, mail_connection: BaseEmailBackend | None = None) -> bool:
+    """E-mail the notice at most once and mark it sent; True if this call completed it.
+
+    The e-mail goes out under a claim recorded on the row (no transaction and
+    no lock held while the mail server talks), so two workers never both send
+    it; another worker's claim counts for ``EMAIL_CLAIM_LEASE``, then it is
+    taken to have died. A failed e-mail drops the claim, leaves the notice
+    unsent and raises. (If the process dies between the mail server's
+    acceptance and the record, the e-mail is sent again after the lease: at
+    least once, never silently lost.)
+    """
+    claim = _claim_email(notice_id)
+    if claim is None:
         return False
-    now = timezone.now()
-    emailed_at = notice["emailed_at"]
-    if emailed_at is None and notice["recipient__email"]:
+    notice, claimed_at = claim
+    if notice["emailed_at"] is not None or not notice["recipient__email"]:
+        return True
+    mine = LegalNotice.objects.filter(id=notice_id, email_claimed_at=claimed_at, sent_at=None)
+    try:
         send_mail(
             notice["subject"],
             notice["body"],
@@ -200,6 +233,9 @@ def email_notice(notice_id: int, *, mail_connection: BaseEmailBackend | None = N
             fail_silently=False,
             connection=mail_connection,
         )
-        emailed_at = now
-    LegalNotice.objects.filter(id=notice_id).update(emailed_at=emailed_at, sent_at=now)
+    except Exception:
+        retry_while_locked(partial(mine.update, email_claimed_at=None))
+        raise
+    now = timezone.now()
+    retry_while_locked(partial(mine.update, emailed_at=now, sent_at=now))
     return True

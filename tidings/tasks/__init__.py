@@ -20,12 +20,14 @@ imported automatically).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.db import OperationalError
 from django_tasks import task as library_task
 from django_tasks.base import Task
 
@@ -102,3 +104,24 @@ def periodic(*, every: timedelta, name: str | None = None) -> Callable[[F], Task
         return queued
 
     return wrap
+
+
+def is_locked(error: OperationalError) -> bool:
+    """Whether ``error`` is SQLite's "database is locked" (another writer held on too long)."""
+    return "locked" in str(error).lower()
+
+
+def retry_while_locked(write: Callable[[], object], tries: int = 50) -> None:
+    """Run ``write``, trying again with short waits while SQLite reports the database locked.
+
+    For records that must not be lost once their effect happened (a task's
+    outcome, an e-mail sent).
+    """
+    for attempt in range(1, tries + 1):
+        try:
+            write()
+            return
+        except OperationalError as error:
+            if not is_locked(error) or attempt == tries:
+                raise
+            time.sleep(0.01 * attempt)

@@ -17,6 +17,7 @@ import logging
 import signal
 import time
 from datetime import datetime, timedelta
+from functools import partial
 from traceback import format_exception
 from types import FrameType
 
@@ -30,7 +31,7 @@ from django.utils.module_loading import autodiscover_modules
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
 
-from tidings.tasks import PERIODIC, retry_policy
+from tidings.tasks import PERIODIC, is_locked, retry_policy, retry_while_locked
 from tidings.tasks.models import PeriodicSchedule
 
 logger = logging.getLogger("tidings.tasks")
@@ -46,10 +47,6 @@ def ready_tasks(now: datetime, backend_name: str = DEFAULT_TASK_BACKEND_ALIAS):
     return DBTaskResult.objects.filter(
         status=TaskResultStatus.READY, backend_name=backend_name
     ).filter(Q(run_after=get_date_max()) | Q(run_after__lte=now))
-
-
-def _is_locked(error: OperationalError) -> bool:
-    return "locked" in str(error).lower()
 
 
 class QueueBusy(Exception):
@@ -93,7 +90,7 @@ class Worker:
                     id=row.id, status=TaskResultStatus.READY
                 ).update(status=TaskResultStatus.RUNNING, started_at=now, worker_ids=row.worker_ids)
         except OperationalError as error:
-            if _is_locked(error):
+            if is_locked(error):
                 raise QueueBusy(str(error)) from error
             raise
         if not claimed:
@@ -107,14 +104,14 @@ class Worker:
             queued = row.task
         except (ImportError, AttributeError, SuspiciousOperation) as error:
             logger.error("Task %s (%s) cannot be loaded: %s", row.id, row.task_path, error)
-            row.set_failed(error)
+            retry_while_locked(partial(row.set_failed, error))
             return False
         try:
             value = queued.call(*row.args_kwargs["args"], **row.args_kwargs["kwargs"])
         except Exception as error:
-            self.retry_or_fail(row, error)
+            retry_while_locked(partial(self.retry_or_fail, row, error))
             return False
-        row.set_successful(value)
+        retry_while_locked(partial(row.set_successful, value))
         return True
 
     def retry_or_fail(self, row: DBTaskResult, error: BaseException) -> None:
@@ -222,7 +219,7 @@ class Worker:
                     )
                 )
         except OperationalError as error:
-            if not _is_locked(error):
+            if not is_locked(error):
                 raise
         return enqueued
 
