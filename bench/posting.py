@@ -55,6 +55,8 @@ def bench_posting(followers: int, posts: int) -> dict[str, float]:
 
     lonely = _author_with_followers("lonely", 0)
     popular = _author_with_followers("popular", followers)
+    _p50_ms(lonely, 5)  # warm up connections and caches before timing
+    _p50_ms(popular, 5)
     baseline = _p50_ms(lonely, posts)
     measured = _p50_ms(popular, posts)
     before = HomeEntry.objects.count()
