@@ -1,14 +1,16 @@
 """Fixtures shared by every test: accounts, viewers, posts.
 
 Accounts are made through the real ``do_*`` actions so that the tests see
-exactly what users see (counters, audit events, fan-out after commit).
+exactly what users see (counters, audit events, queued fan-out and notices).
 """
 
 from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
 
 import pytest
 from django.core.cache import caches
@@ -71,20 +73,46 @@ def carol(make_account) -> Account:
 
 
 @pytest.fixture
-def make_post(django_capture_on_commit_callbacks) -> Callable[..., Post]:
-    """Post as ``author``, running the after-commit work (fan-out, notifications) at once."""
+def run_tasks(db) -> Callable[..., int]:
+    """Run queued tasks in this process until none is ready; returns how many ran.
+
+    ``run_tasks(now=...)`` runs as if at that time (e.g. past a retry's delay).
+    """
+    from tidings.tasks.worker import Worker
+
+    def run(*, now: datetime | None = None) -> int:
+        return Worker(worker_id="test").run_until_idle(now=now)
+
+    return run
+
+
+@pytest.fixture
+def make_post(run_tasks, django_capture_on_commit_callbacks) -> Callable[..., Post]:
+    """Post as ``author``, then run its side effects (queued fan-out, after-commit work) at once."""
 
     def make(author: Account, text: str = "hello world", **options) -> Post:
         with django_capture_on_commit_callbacks(execute=True):
-            return do_create_post(text, acting_user=author, **options)
+            post = do_create_post(text, acting_user=author, **options)
+        run_tasks()
+        return post
 
     return make
 
 
 @pytest.fixture
-def run_on_commit(django_capture_on_commit_callbacks):
-    """Context manager: run the after-commit callbacks of the actions inside it."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
+def run_on_commit(run_tasks, django_capture_on_commit_callbacks):
+    """Context manager: run the side effects of the actions inside it when it ends.
+
+    That is their after-commit callbacks, then every task they queued.
+    """
+
+    @contextmanager
+    def side_effects() -> Iterator[None]:
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+        run_tasks()
+
+    return side_effects
 
 
 def viewer(account: Account | None, *countries: str) -> Viewer:

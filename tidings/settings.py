@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "oauth2_provider",
     "tidings.api",
     "tidings.web",
+    "django_tasks",
+    "django_tasks_db",
+    "tidings.tasks",
 ]
 
 MIDDLEWARE = [
@@ -223,6 +226,15 @@ DEFAULT_FROM_EMAIL = env.str("TIDINGS_EMAIL_FROM", default=f"tidings@{DOMAIN.spl
 #: Above this many followers an author's posts are merged into home timelines
 #: on read instead of fanned out on write (room for the Twitter approach).
 FANOUT_FOLLOWER_LIMIT = env.int("TIDINGS_FANOUT_FOLLOWER_LIMIT", default=1_000_000)
+
+#: The task queue (tidings/tasks/): rows in the main database, so a task is
+#: enqueued in the transaction of the change that causes it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+#: Runs of a failing task before it stays failed; waits double from the first delay.
+TASK_MAX_ATTEMPTS = env.int("TIDINGS_TASK_MAX_ATTEMPTS", default=8)
+TASK_RETRY_DELAY = env.float("TIDINGS_TASK_RETRY_DELAY", default=30.0)
+#: Seconds after which a task still marked running is taken to be abandoned by a dead worker.
+TASK_LEASE = env.int("TIDINGS_TASK_LEASE", default=900)
 
 LOGGING = {
     "version": 1,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import requests
 from mastodon import Mastodon, MastodonAPIError, MastodonNotFoundError, MastodonUnauthorizedError
@@ -79,10 +81,18 @@ def test_the_same_idempotency_key_posts_once(new_user):
     assert alice.me().statuses_count == 1
 
 
+def wait_for_home(reader, count: int, seconds: float = 30) -> None:
+    """Until ``reader``'s home timeline holds ``count`` posts (the worker fans posts out)."""
+    deadline = time.monotonic() + seconds
+    while len(reader.timeline_home(limit=40)) < count and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
 def test_the_home_timeline_pages_with_fetch_next_without_gaps_or_repeats(new_user):
     reader, author = new_user("reader"), new_user("author")
     reader.account_follow(author.me().id)
     posted = [author.status_post(f"post number {i}").id for i in range(25)]
+    wait_for_home(reader, len(posted))  # fan-out to followers runs on the task worker
     page = reader.timeline_home(limit=10)
     seen = []
     while page:

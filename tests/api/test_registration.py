@@ -131,11 +131,13 @@ def test_approval_registrations_ask_for_a_reason(settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_email_confirmation_is_mailed_and_the_token_works_after_it(settings):
+def test_email_confirmation_is_mailed_and_the_token_works_after_it(settings, run_tasks):
     settings.TIDINGS_CONFIRM_EMAIL = True
     client = Client()
     status, body = sign_up(client, "confirmer")
     assert status == 200
+    assert mail.outbox == []  # queued with the sign-up, sent by a worker
+    assert run_tasks() == 1
     refused = me(client, body["access_token"])
     assert refused.status_code == 403 and "confirmed" in refused.json()["error"]
     [message] = mail.outbox

@@ -339,7 +339,7 @@ def confirm(request: HttpRequest, demand_id: str) -> HttpResponse:
     summary="Release the held-back notices of a confidential order (legal admin)",
 )
 def release_notices(request: HttpRequest, demand_id: str) -> HttpResponse:
-    """The notices go out after commit; ``notices_released_at`` is set. Once only (then 422)."""
+    """The notices are queued with the release; ``notices_released_at`` is set. Once only (then 422)."""
     account = desk_user(request, "admin:write")
     demand = access_demand(demand_id, acting_user=account)
     do_release_notices(demand, acting_user=account)

@@ -272,6 +272,12 @@ class LegalNotice(models.Model):
     subject = models.CharField(max_length=200)
     body = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
+    #: When the in-app notification was created, and when the e-mail went out
+    #: (each at most once); ``sent_at`` once both are done.
+    notified_at = models.DateTimeField(null=True, blank=True)
+    #: Set by the worker sending the e-mail (a lease), so no other sends it meanwhile.
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -1,8 +1,11 @@
 """Home timelines: fan-out on write into ``HomeEntry`` rows.
 
-Authors with more followers than ``FANOUT_FOLLOWER_LIMIT`` are not fanned out;
-their posts are merged into home timelines on read (see ``queries.home_timeline``).
-Runs after the post's transaction commits.
+The author's own entry is written in the posting transaction; followers'
+entries by the ``fanout_post`` task, enqueued in that same transaction, in
+batches of ``FANOUT_BATCH`` followers (one INSERT and one short transaction
+each), so posting costs the same whatever the follower count. Authors with
+more followers than ``FANOUT_FOLLOWER_LIMIT`` are not fanned out; their posts
+are merged into home timelines on read (see ``queries.home_timeline``).
 """
 
 from __future__ import annotations
@@ -11,36 +14,54 @@ from django.conf import settings
 from django.db import transaction
 
 from tidings.social.models import Follow, HomeEntry, Post, Visibility
+from tidings.tasks import task
 
 BACKFILL_POSTS = 20
+#: Followers handled per fan-out task (and per INSERT).
+FANOUT_BATCH = 1000
 
 
 def fans_out(followers_count: int) -> bool:
     return followers_count <= settings.FANOUT_FOLLOWER_LIMIT
 
 
-def fanout_post(post_id: int) -> None:
+@task()
+def fanout_post(post_id: int, after_follower_id: int = 0) -> int:
+    """Put the post into the home timelines of the next batch of followers; returns how many.
+
+    Idempotent (entries are unique per owner and post). When the batch is full,
+    the next batch is enqueued in the same transaction as this one's insert.
+    """
     post = Post.objects.select_related("author").filter(id=post_id).first()
-    if post is None:
-        return
-    owners = [post.author_id]
-    if fans_out(post.author.followers_count):
-        owners += list(
-            Follow.objects.filter(followee_id=post.author_id).values_list("follower_id", flat=True)
-        )
-    HomeEntry.objects.bulk_create(
-        [HomeEntry(owner_id=o, post_id=post.id, author_id=post.author_id) for o in owners],
-        batch_size=1000,
-        ignore_conflicts=True,
+    if post is None or not fans_out(post.author.followers_count):
+        return 0
+    followers = list(
+        Follow.objects.filter(followee_id=post.author_id, follower_id__gt=after_follower_id)
+        .order_by("follower_id")
+        .values_list("follower_id", flat=True)[:FANOUT_BATCH]
     )
+    with transaction.atomic():
+        HomeEntry.objects.bulk_create(
+            [HomeEntry(owner_id=f, post_id=post.id, author_id=post.author_id) for f in followers],
+            batch_size=FANOUT_BATCH,
+            ignore_conflicts=True,
+        )
+        if len(followers) == FANOUT_BATCH:
+            fanout_post.enqueue(post.id, followers[-1])
+    return len(followers)
 
 
 def schedule_fanout(post: Post) -> None:
-    transaction.on_commit(lambda: fanout_post(post.id))
+    """In the posting transaction: the author's own entry now, followers' by the queue."""
+    HomeEntry.objects.bulk_create(
+        [HomeEntry(owner_id=post.author_id, post_id=post.id, author_id=post.author_id)],
+        ignore_conflicts=True,
+    )
+    fanout_post.enqueue(post.id)
 
 
 def backfill_home(owner_id: int, author_id: int) -> None:
-    """After a follow: the author's recent posts appear in the follower's home timeline."""
+    """On a follow, in its transaction: the author's recent posts enter the follower's home."""
     recent = list(
         Post.objects.filter(
             author_id=author_id,

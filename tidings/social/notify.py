@@ -1,21 +1,21 @@
-"""Creating notifications, after the action that causes them commits."""
+"""Creating notifications in the transaction of the action that causes them.
+
+They are a few rows each (one per recipient of a reply, mention, repost,
+favourite or follow), so they are inserted with the change rather than queued:
+they commit or roll back with it and cannot be lost.
+"""
 
 from __future__ import annotations
-
-from django.db import transaction
 
 from tidings.social.models import Notification, NotificationKind
 
 
-def notify_after_commit(
+def notify(
     kind: NotificationKind, *, recipient_ids: list[int], actor_id: int, post_id: int | None = None
 ) -> None:
-    """Queue one notification per recipient (never to the actor itself) for after commit."""
+    """One notification per recipient (never to the actor itself), in the current transaction."""
     recipients = [r for r in dict.fromkeys(recipient_ids) if r != actor_id]
-    if not recipients:
-        return
-
-    def create() -> None:
+    if recipients:
         Notification.objects.bulk_create(
             [
                 Notification(recipient_id=r, kind=kind, actor_id=actor_id, post_id=post_id)
@@ -23,4 +23,6 @@ def notify_after_commit(
             ]
         )
 
-    transaction.on_commit(create)
+
+#: The former name, kept so callers written against it keep working.
+notify_after_commit = notify

@@ -31,7 +31,7 @@ from tidings.legal.models import (
     ReviewState,
     Withholding,
 )
-from tidings.legal.notices import create_notices, send_notices
+from tidings.legal.notices import create_notices, enqueue_notices
 from tidings.legal.roles import check_desk_access, check_desk_admin
 from tidings.legal.states import move_items, refresh_demand_status
 from tidings.legal.withheld import bump_version, index_ends, index_withholdings
@@ -205,7 +205,7 @@ def do_confirm_demand(demand: Demand, *, acting_user: Account) -> Demand:
 
 @transaction.atomic
 def do_release_notices(demand: Demand, *, acting_user: Account) -> int:
-    """A legal admin lets the held-back notices of a confidential demand go out (after commit)."""
+    """A legal admin lets the held-back notices of a confidential demand go out (queued here)."""
     check_desk_admin(acting_user, "release the notices of a confidential order")
     if not demand.confidential:
         raise InvalidInput("This order is not confidential; its notices went out when decided.")
@@ -229,5 +229,5 @@ def do_release_notices(demand: Demand, *, acting_user: Account) -> int:
             )
         ]
     )
-    transaction.on_commit(lambda: send_notices(pending))
+    enqueue_notices(pending)
     return len(pending)

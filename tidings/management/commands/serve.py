@@ -1,17 +1,47 @@
-"""``tidings serve``: apply migrations, then serve with gunicorn (never runserver)."""
+"""``tidings serve``: apply migrations, then serve with gunicorn (never runserver) and one worker.
+
+The worker runs queued tasks (notices, e-mail, fan-out) so that one command
+runs everything; more workers can be started anywhere with ``tidings worker``.
+Both children stop when serve stops: SIGTERM/SIGINT are passed on, and on
+Linux each child also gets SIGTERM if serve itself dies (PR_SET_PDEATHSIG).
+Serve ends when gunicorn does; a task worker that dies is started again.
+"""
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
+import subprocess
 import sys
+import time
+from collections.abc import Callable
+from types import FrameType
 from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> Callable[[], None] | None:
+    """A ``preexec_fn`` that makes the child receive SIGTERM when serve dies (Linux only)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    libc = ctypes.CDLL(None, use_errno=True)
+    parent = os.getpid()
+
+    def preexec() -> None:
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        if os.getppid() != parent:  # serve died before prctl took effect
+            os._exit(1)
+
+    return preexec
+
 
 class Command(BaseCommand):
-    help = "Apply pending migrations, then serve Tidings with gunicorn."
+    help = "Apply pending migrations, then serve Tidings with gunicorn and one task worker."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default="127.0.0.1")
@@ -20,11 +50,13 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=1)
         parser.add_argument("--no-migrate", action="store_true", help="Skip applying migrations.")
         parser.add_argument("--access-log", action="store_true", help="Log each request.")
+        parser.add_argument(
+            "--no-task-worker",
+            action="store_true",
+            help="Do not start a task worker (run `tidings worker` elsewhere).",
+        )
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        if not options["no_migrate"]:
-            call_command("migrate", interactive=False, verbosity=0)
-        bind = f"{options['host']}:{options['port']}"
+    def gunicorn_argv(self, options: dict[str, Any], bind: str) -> list[str]:
         argv = [
             sys.executable,
             "-m",
@@ -47,7 +79,44 @@ class Command(BaseCommand):
         ]
         if options["access_log"]:
             argv += ["--access-logfile", "-"]
+        return argv
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not options["no_migrate"]:
+            call_command("migrate", interactive=False, verbosity=0)
+        bind = f"{options['host']}:{options['port']}"
+        commands = [self.gunicorn_argv(options, bind)]
+        if not options["no_task_worker"]:
+            commands.append([sys.executable, "-m", "tidings.cli", "worker"])
         self.stdout.write(f"Tidings serving on http://{bind}/ with {options['workers']} workers")
         self.stdout.flush()
         sys.stderr.flush()
-        os.execv(sys.executable, argv)
+        children = [subprocess.Popen(argv, preexec_fn=_die_with_parent()) for argv in commands]
+        stopping = False
+
+        def stop(signum: int, frame: FrameType | None) -> None:
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        while not stopping and children[0].poll() is None:
+            for index, child in enumerate(children[1:], start=1):
+                if child.poll() is not None:  # the task worker died: start another
+                    self.stderr.write(f"Task worker exited ({child.returncode}); restarting it")
+                    children[index] = subprocess.Popen(
+                        commands[index], preexec_fn=_die_with_parent()
+                    )
+            time.sleep(0.2)
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+        deadline = time.monotonic() + 15
+        for child in children:
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+        if not stopping and children[0].returncode:
+            sys.exit(1)

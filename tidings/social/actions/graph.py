@@ -22,7 +22,7 @@ from tidings.social.models import (
     Notification,
     NotificationKind,
 )
-from tidings.social.notify import notify_after_commit
+from tidings.social.notify import notify
 
 
 def _not_self(target: Account, acting_user: Account, verb: str) -> None:
@@ -48,7 +48,7 @@ def do_follow(target: Account, *, acting_user: Account) -> bool:
     if _lock_accounts(acting_user, target)[target.id]:
         return _request_follow(target, acting_user)
     _make_follow(acting_user, target)
-    notify_after_commit(NotificationKind.FOLLOW, recipient_ids=[target.id], actor_id=acting_user.id)
+    notify(NotificationKind.FOLLOW, recipient_ids=[target.id], actor_id=acting_user.id)
     record_event(
         "account.follow", actor_id=acting_user.id, subject_type="account", subject_id=target.id
     )
@@ -74,9 +74,7 @@ def _request_follow(target: Account, acting_user: Account) -> bool:
     _, created = FollowRequest.objects.get_or_create(requester=acting_user, target=target)
     if not created:
         return False
-    notify_after_commit(
-        NotificationKind.FOLLOW_REQUEST, recipient_ids=[target.id], actor_id=acting_user.id
-    )
+    notify(NotificationKind.FOLLOW_REQUEST, recipient_ids=[target.id], actor_id=acting_user.id)
     record_event(
         "account.follow_request",
         actor_id=acting_user.id,
@@ -94,7 +92,7 @@ def _make_follow(follower: Account, followee: Account) -> bool:
     Account.objects.filter(id=follower.id).update(following_count=F("following_count") + 1)
     Account.objects.filter(id=followee.id).update(followers_count=F("followers_count") + 1)
     follower_id, author_id = follower.id, followee.id
-    transaction.on_commit(lambda: backfill_home(follower_id, author_id))
+    backfill_home(follower_id, author_id)
     return True
 
 
@@ -129,9 +127,7 @@ def do_authorize_follow_request(requester: Account, *, acting_user: Account) -> 
 
 def _accept(requester: Account, target: Account, *, actor: Account) -> None:
     if _make_follow(requester, target):
-        notify_after_commit(
-            NotificationKind.FOLLOW, recipient_ids=[target.id], actor_id=requester.id
-        )
+        notify(NotificationKind.FOLLOW, recipient_ids=[target.id], actor_id=requester.id)
     record_event(
         "account.follow_request.authorize",
         actor_id=actor.id,

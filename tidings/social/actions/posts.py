@@ -23,7 +23,7 @@ from tidings.social.models import (
     PostHashtag,
     Visibility,
 )
-from tidings.social.notify import notify_after_commit
+from tidings.social.notify import notify
 from tidings.social.text import extract_hashtags, extract_mentions
 
 
@@ -81,7 +81,7 @@ def do_create_post(
     in_reply_to: Post | None = None,
     created_at=None,
 ) -> Post:
-    """A new post by ``acting_user``; hashtags and mentions are linked, followers get it after commit."""
+    """A new post by ``acting_user``; hashtags and mentions linked, fan-out to followers queued."""
     text = check_post_text(text)
     if visibility not in Visibility.values:
         raise InvalidInput(
@@ -105,14 +105,14 @@ def do_create_post(
     )
     if in_reply_to is not None:
         Post.objects.filter(id=in_reply_to.id).update(replies_count=F("replies_count") + 1)
-        notify_after_commit(
+        notify(
             NotificationKind.REPLY,
             recipient_ids=[in_reply_to.author_id],
             actor_id=acting_user.id,
             post_id=post.id,
         )
         mentioned = [m for m in mentioned if m != in_reply_to.author_id]
-    notify_after_commit(
+    notify(
         NotificationKind.MENTION, recipient_ids=mentioned, actor_id=acting_user.id, post_id=post.id
     )
     record_event(
@@ -199,7 +199,7 @@ def do_repost(post: Post, *, acting_user: Account) -> Post:
     repost.save(force_insert=True)
     Post.objects.filter(id=original.id).update(reposts_count=F("reposts_count") + 1)
     Account.objects.filter(id=acting_user.id).update(posts_count=F("posts_count") + 1)
-    notify_after_commit(
+    notify(
         NotificationKind.REPOST,
         recipient_ids=[original.author_id],
         actor_id=acting_user.id,
@@ -237,7 +237,7 @@ def do_favourite(post: Post, *, acting_user: Account) -> Post:
     except IntegrityError:
         return original
     Post.objects.filter(id=original.id).update(favourites_count=F("favourites_count") + 1)
-    notify_after_commit(
+    notify(
         NotificationKind.FAVOURITE,
         recipient_ids=[original.author_id],
         actor_id=acting_user.id,

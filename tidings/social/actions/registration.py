@@ -18,6 +18,7 @@ from tidings.lib.errors import InvalidInput, NotPermitted
 from tidings.social.actions.accounts import do_create_account
 from tidings.social.models import Account
 from tidings.social.roles import Permission, check_permission
+from tidings.tasks import task
 
 CONFIRM_SALT = "tidings.confirm-email"
 CONFIRM_MAX_AGE = 3 * 24 * 3600
@@ -40,20 +41,28 @@ def account_for_confirmation(token: str) -> Account:
     return account
 
 
+@task()
+def send_confirmation_email(account_id: int, email: str, confirm_url: str) -> bool:
+    """Mail the confirmation link, unless the address changed or is already confirmed.
+
+    Raises when the mail cannot be sent, so the queue retries it.
+    """
+    account = Account.objects.filter(id=account_id, email=email).first()
+    if account is None or account.email_confirmed_at is not None:
+        return False
+    send_mail(
+        "Confirm your Tidings account",
+        f"Hello @{account.username},\n\nFollow this link to confirm your e-mail address:\n\n"
+        f"{confirm_url}\n\nIf you did not sign up, ignore this message.\n",
+        settings.DEFAULT_FROM_EMAIL,
+        [email],
+    )
+    return True
+
+
 def notify_confirmation_email(account: Account, *, confirm_url: str) -> None:
-    """Mail the confirmation link after the sign-up commits."""
-    email, handle = account.email, account.username
-
-    def send() -> None:
-        send_mail(
-            "Confirm your Tidings account",
-            f"Hello @{handle},\n\nFollow this link to confirm your e-mail address:\n\n"
-            f"{confirm_url}\n\nIf you did not sign up, ignore this message.\n",
-            settings.DEFAULT_FROM_EMAIL,
-            [email],
-        )
-
-    transaction.on_commit(send)
+    """Queue the confirmation mail in the sign-up transaction."""
+    send_confirmation_email.enqueue(account.id, account.email, confirm_url)
 
 
 @transaction.atomic
@@ -69,7 +78,7 @@ def do_register_account(
     """Sign up under the configured policy.
 
     ``confirm_url_for(token)`` builds the confirmation link when e-mail
-    confirmation is required; the mail goes out after commit.
+    confirmation is required; the mail is queued in this transaction.
     """
     policy = settings.TIDINGS_REGISTRATIONS
     if policy == "closed":

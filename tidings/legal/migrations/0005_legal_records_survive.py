@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('legal', '0003_withheld_subject'),
+        ('legal', '0004_notice_delivery_steps'),
         ('social', '0006_legal_records_survive'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -1,0 +1,259 @@
+"""The worker loop: claim a ready task, run it, record the outcome; housekeeping between tasks.
+
+Claiming is one short transaction: ``SELECT ... FOR UPDATE SKIP LOCKED`` on
+PostgreSQL (any number of workers on any number of machines each get a
+different row), and on SQLite a plain read first, so an idle worker never
+takes the write lock, then an IMMEDIATE transaction of two statements. The
+task itself runs outside the claim, in its own transactions.
+
+A row left ``RUNNING`` longer than ``TASK_LEASE`` seconds belongs to a worker
+that died; it is given back to the queue (tasks are idempotent), or failed
+once it has used up its attempts.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import time
+from datetime import datetime, timedelta
+from functools import partial
+from traceback import format_exception
+from types import FrameType
+
+from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
+from django.db import DatabaseError, OperationalError, close_old_connections, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django.utils.module_loading import autodiscover_modules
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, TaskResultStatus
+from django_tasks_db.models import DBTaskResult, get_date_max
+
+from tidings.tasks import PERIODIC, is_locked, retry_policy, retry_while_locked
+from tidings.tasks.models import PeriodicSchedule
+
+logger = logging.getLogger("tidings.tasks")
+
+#: How often an otherwise busy worker looks for abandoned rows.
+HOUSEKEEPING_EVERY = timedelta(seconds=30)
+#: Consecutive looks at a locked queue before ``run_until_idle`` gives up.
+BUSY_RETRIES = 100
+
+
+def ready_tasks(now: datetime, backend_name: str = DEFAULT_TASK_BACKEND_ALIAS):
+    """Rows a worker may run at ``now``, in the queue's order."""
+    return DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY, backend_name=backend_name
+    ).filter(Q(run_after=get_date_max()) | Q(run_after__lte=now))
+
+
+class QueueBusy(Exception):
+    """Another process holds the database's write lock (SQLite); try again shortly."""
+
+
+class Worker:
+    """Runs tasks until stopped; ``run_until_idle`` runs what is ready and returns."""
+
+    def __init__(
+        self,
+        *,
+        worker_id: str | None = None,
+        interval: float = 0.5,
+        backend_name: str = DEFAULT_TASK_BACKEND_ALIAS,
+    ) -> None:
+        self.worker_id = worker_id or get_random_string(16)
+        self.interval = interval
+        self.backend_name = backend_name
+        self.running = True
+        self._periodic_next: dict[str, datetime] = {}
+        self._housekeeping_at = timezone.now()
+
+    # -- one task ------------------------------------------------------------
+
+    def claim(self, now: datetime) -> DBTaskResult | None:
+        """Mark the next ready row RUNNING for this worker and return it (None if none).
+
+        Raises :class:`QueueBusy` when the database is locked by another writer.
+        """
+        candidates = ready_tasks(now, self.backend_name)
+        try:
+            if not candidates.exists():
+                return None
+            with transaction.atomic():
+                row = candidates.select_for_update(skip_locked=True).first()
+                if row is None:
+                    return None
+                row.worker_ids = [*row.worker_ids, self.worker_id]
+                claimed = DBTaskResult.objects.filter(
+                    id=row.id, status=TaskResultStatus.READY
+                ).update(status=TaskResultStatus.RUNNING, started_at=now, worker_ids=row.worker_ids)
+        except OperationalError as error:
+            if is_locked(error):
+                raise QueueBusy(str(error)) from error
+            raise
+        if not claimed:
+            raise QueueBusy("Another worker claimed the row first.")
+        row.status, row.started_at = TaskResultStatus.RUNNING, now
+        return row
+
+    def execute(self, row: DBTaskResult) -> bool:
+        """Run a claimed row; record success, a retry later, or the failure. True if it succeeded."""
+        try:
+            queued = row.task
+        except (ImportError, AttributeError, SuspiciousOperation) as error:
+            logger.error("Task %s (%s) cannot be loaded: %s", row.id, row.task_path, error)
+            retry_while_locked(partial(row.set_failed, error))
+            return False
+        try:
+            value = queued.call(*row.args_kwargs["args"], **row.args_kwargs["kwargs"])
+        except Exception as error:
+            retry_while_locked(partial(self.retry_or_fail, row, error))
+            return False
+        retry_while_locked(partial(row.set_successful, value))
+        return True
+
+    def retry_or_fail(self, row: DBTaskResult, error: BaseException) -> None:
+        """After a failed run: back to the queue after a backoff, or failed for good."""
+        attempt = len(row.worker_ids)
+        policy = retry_policy(row.task_path)
+        if attempt >= policy.max_attempts:
+            logger.error(
+                "Task %s (%s) failed for good after %d attempts: %s",
+                row.id,
+                row.task_path,
+                attempt,
+                error,
+            )
+            row.set_failed(error)
+            return
+        run_after = timezone.now() + policy.delay_after(attempt)
+        logger.warning(
+            "Task %s (%s) failed (attempt %d of %d), retrying at %s: %s",
+            row.id,
+            row.task_path,
+            attempt,
+            policy.max_attempts,
+            run_after.isoformat(),
+            error,
+        )
+        DBTaskResult.objects.filter(id=row.id, status=TaskResultStatus.RUNNING).update(
+            status=TaskResultStatus.READY,
+            run_after=run_after,
+            exception_class_path=f"{type(error).__module__}.{type(error).__qualname__}",
+            traceback="".join(format_exception(error)),
+        )
+
+    def step(self, now: datetime | None = None) -> bool:
+        """Claim and run one ready task; False if none was ready."""
+        row = self.claim(now or timezone.now())
+        if row is None:
+            return False
+        self.execute(row)
+        return True
+
+    def run_until_idle(self, *, now: datetime | None = None, limit: int | None = None) -> int:
+        """Run tasks ready at ``now`` (default: the current time) until none is; returns how many.
+
+        Tasks enqueued meanwhile run too; retries scheduled after ``now`` do not.
+        """
+        now = now or timezone.now()
+        done = busy = 0
+        while limit is None or done < limit:
+            try:
+                if not self.step(now):
+                    break
+            except QueueBusy:
+                busy += 1
+                if busy > BUSY_RETRIES:
+                    raise
+                time.sleep(0.01 * busy)
+                continue
+            done += 1
+        return done
+
+    # -- housekeeping --------------------------------------------------------
+
+    def reclaim_abandoned(self, now: datetime) -> int:
+        """Give back rows RUNNING past the lease (their worker died); returns how many."""
+        cutoff = now - timedelta(seconds=settings.TASK_LEASE)
+        stale = DBTaskResult.objects.filter(
+            status=TaskResultStatus.RUNNING, backend_name=self.backend_name, started_at__lt=cutoff
+        )
+        count = 0
+        for row in stale:
+            if len(row.worker_ids) >= retry_policy(row.task_path).max_attempts:
+                row.set_failed(RuntimeError("The worker running this task stopped."))
+            else:
+                DBTaskResult.objects.filter(
+                    id=row.id, status=TaskResultStatus.RUNNING, started_at=row.started_at
+                ).update(status=TaskResultStatus.READY, run_after=now)
+            count += 1
+        if count:
+            logger.warning("Gave back %d tasks abandoned by stopped workers", count)
+        return count
+
+    def schedule_periodic(self, now: datetime) -> int:
+        """Enqueue each periodic task that is due, once across all workers; returns how many."""
+        due = [p for p in PERIODIC.values() if self._periodic_next.get(p.name, now) <= now]
+        if not due:
+            return 0
+        names = [p.name for p in due]
+        enqueued = 0
+        try:
+            with transaction.atomic():
+                PeriodicSchedule.objects.bulk_create(
+                    [PeriodicSchedule(name=name, next_run_at=now) for name in names],
+                    ignore_conflicts=True,
+                )
+                for entry in due:
+                    if PeriodicSchedule.objects.filter(
+                        name=entry.name, next_run_at__lte=now
+                    ).update(next_run_at=now + entry.every):
+                        entry.task.enqueue()
+                        enqueued += 1
+                self._periodic_next.update(
+                    PeriodicSchedule.objects.filter(name__in=names).values_list(
+                        "name", "next_run_at"
+                    )
+                )
+        except OperationalError as error:
+            if not is_locked(error):
+                raise
+        return enqueued
+
+    def housekeeping(self, now: datetime) -> None:
+        self.schedule_periodic(now)
+        if now >= self._housekeeping_at:
+            self.reclaim_abandoned(now)
+            self._housekeeping_at = now + HOUSEKEEPING_EVERY
+
+    # -- the loop ------------------------------------------------------------
+
+    def stop(self, signum: int | None = None, frame: FrameType | None = None) -> None:
+        """Finish the task in hand, then leave the loop."""
+        self.running = False
+
+    def run_forever(self) -> None:
+        """Run tasks until ``stop`` (SIGTERM, SIGINT); sleep ``interval`` when idle."""
+        autodiscover_modules("tasks")
+        signal.signal(signal.SIGTERM, self.stop)
+        signal.signal(signal.SIGINT, self.stop)
+        logger.info("Worker %s started", self.worker_id)
+        while self.running:
+            close_old_connections()
+            now = timezone.now()
+            try:
+                self.housekeeping(now)
+                if self.step(now):
+                    continue
+            except QueueBusy:
+                pass
+            except DatabaseError:  # e.g. the database restarted: keep the worker, retry later
+                logger.exception("Worker %s could not reach the queue", self.worker_id)
+            close_old_connections()
+            deadline = time.monotonic() + self.interval
+            while self.running and time.monotonic() < deadline:
+                time.sleep(min(0.1, self.interval))
+        logger.info("Worker %s stopped", self.worker_id)
