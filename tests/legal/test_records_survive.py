@@ -168,3 +168,20 @@ def test_a_tombstone_cannot_be_deleted_twice(import_order, legal, post, reporter
     do_delete_post(post, acting_user=reporter)
     with pytest.raises(Exception, match="does not exist"):
         do_delete_post(post, acting_user=reporter)
+
+
+def test_the_workers_purge_ended_holds_on_their_schedule(
+    import_order, legal, post, reporter, run_tasks
+):
+    from django.utils.module_loading import autodiscover_modules
+
+    from tidings.tasks.worker import Worker
+
+    ordered_and_withheld(import_order, legal, post, "IN")
+    do_delete_post(post, acting_user=reporter)
+    LegalHold.objects.update(ends_at=timezone.now() - timedelta(seconds=1))
+    autodiscover_modules("tasks")  # what a worker does when it starts
+    Worker(worker_id="scheduler").schedule_periodic(timezone.now())
+    run_tasks()
+    assert Post.objects.get(id=post.id).text == ""
+    assert LegalHold.objects.get(post_id=post.id).purged_at is not None
