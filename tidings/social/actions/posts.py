@@ -129,6 +129,8 @@ def do_delete_post(post: Post, *, acting_user: Account) -> None:
     """Deleting is the author's act alone (legal actions withhold, they never delete)."""
     if post.author_id != acting_user.id:
         raise NotPermitted("Only the author can delete a post.")
+    if not Post.objects.select_for_update().filter(id=post.id).exists():
+        return  # deleted meanwhile by a simultaneous request: its counters are already down
     Account.objects.filter(id=post.author_id, posts_count__gt=0).update(
         posts_count=F("posts_count") - 1
     )
@@ -164,7 +166,12 @@ def do_repost(post: Post, *, acting_user: Account) -> Post:
     if existing is not None:
         return existing
     repost = Post(author=acting_user, text="", visibility=original.visibility, repost_of=original)
-    repost.save(force_insert=True)
+    try:
+        with transaction.atomic():
+            repost.save(force_insert=True)
+    except IntegrityError:
+        # The same repost committed in another request meanwhile (post_one_repost_per_author).
+        return Post.objects.get(author=acting_user, repost_of=original)
     Post.objects.filter(id=original.id).update(reposts_count=F("reposts_count") + 1)
     Account.objects.filter(id=acting_user.id).update(posts_count=F("posts_count") + 1)
     notify_after_commit(
