@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tidings.audit.chain import EventSpec, record_events
+from tidings.legal.actions.intake import check_imported
 from tidings.legal.actions.withholding import (
     build_withholding,
     check_countries,
@@ -109,6 +110,7 @@ def do_decide_items(
     if not reason:
         raise InvalidInput("A reason is required for every decision.")
     lock_legal_state()  # lock order: tidings/lib/locks.py
+    check_imported(demand)
     items = _select_items(demand, item_ids)
     if any(i.review_state == ReviewState.ESCALATED for i in items):
         check_desk_admin(acting_user, "decide an escalated item")
