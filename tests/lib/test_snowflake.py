@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from django.db import connection
+from django.db import ProgrammingError, connection
 from django.utils import timezone
 
 from tests.lib.minting import mint_in_process
@@ -148,3 +148,19 @@ def test_a_worker_number_frees_up_when_its_holder_is_gone(two_leases):
     else:
         first.release()  # what the kernel does to a dead process's file lock
         assert second.current() == held
+
+
+def test_ids_are_still_made_before_the_registry_exists(monkeypatch):
+    """Django's checks build a user object before ``migrate`` has created the registry."""
+    lease = workers._TableLease()
+
+    def no_table(*args, **kwargs):
+        raise ProgrammingError('relation "tidings_snowflakeworker" does not exist')
+
+    monkeypatch.setattr(lease, "_run", no_table)
+    provisional = lease.current()
+    assert 0 <= provisional < workers.MAX_WORKERS
+    assert lease.current() == provisional
+    monkeypatch.setattr(lease, "_run", lambda *args, **kwargs: 7)
+    lease.retry_at = 0.0  # once the database is migrated, the next claim succeeds
+    assert lease.current() == 7

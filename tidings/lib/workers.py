@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connections
+from django.db import DatabaseError, connections
 
 WORKER_BITS = 10
 MAX_WORKERS = 1 << WORKER_BITS
@@ -106,21 +106,39 @@ class _TableLease:
         "DELETE FROM tidings_snowflakeworker WHERE worker = %(worker)s AND holder = %(holder)s"
     )
 
+    #: After a failed claim, how long to use a provisional number before trying again.
+    RETRY_SECONDS = 5.0
+
     def __init__(self) -> None:
         self.worker: int | None = None
         self.holder = ""
-        self.renew_at = self.valid_until = 0.0
+        self.renew_at = self.valid_until = self.retry_at = 0.0
+        self.provisional = secrets.randbelow(MAX_WORKERS)
 
     def current(self) -> int:
         now = time.monotonic()
         if self.worker is not None and now < self.renew_at:
             return self.worker
+        if self.worker is None and now < self.retry_at:
+            return self.provisional
+        try:
+            return self._renew_or_claim(now)
+        except DatabaseError:
+            if self.worker is not None:
+                raise
+            # No registry yet (a database not migrated: Django's checks make a user object
+            # before ``migrate`` runs) or no database at all: nothing made now can be saved
+            # until it is back, so a number drawn at random serves until a claim succeeds.
+            self.retry_at = now + self.RETRY_SECONDS
+            return self.provisional
+
+    def _renew_or_claim(self, now: float) -> int:
         if self.worker is not None:
             try:
                 if self._run(self.RENEW, worker=self.worker, holder=self.holder) is not None:
                     self._leased(now)
                     return self.worker
-            except Exception:
+            except DatabaseError:
                 if now < self.valid_until:
                     return self.worker  # the database is unreachable; the lease still holds
                 raise
@@ -151,7 +169,8 @@ class _TableLease:
 
     def forget(self) -> None:
         self.worker = None
-        self.renew_at = self.valid_until = 0.0
+        self.renew_at = self.valid_until = self.retry_at = 0.0
+        self.provisional = secrets.randbelow(MAX_WORKERS)
 
     def release(self) -> None:
         if self.worker is not None:
