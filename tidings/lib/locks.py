@@ -20,6 +20,10 @@ goes back to an earlier one:
    transaction, after every other write, so the chain head is held only for
    the moment of appending and never while waiting for another lock.
 
+A check-then-create that no unique constraint can guard (an e-mail address may
+be shared by accounts staff create, but not taken twice at sign-up) first takes
+a **named lock** on the value (:func:`lock_value`), before any row lock.
+
 Order intake takes no lock of step 1: it only inserts new rows (the authority
 with ``get_or_create`` on a unique constraint) and appends to the chain last.
 
@@ -45,3 +49,20 @@ def lock_legal_state() -> None:
     LegalStateVersion.objects.select_for_update().get_or_create(
         id=1, defaults={"version": secrets.randbits(62) + 1}
     )
+
+
+def lock_value(namespace: str, value: str) -> None:
+    """Serialise the transactions that check for ``value`` and then create it; held to commit.
+
+    PostgreSQL: a transaction-level advisory lock on a hash of the pair (two
+    values may share a hash; they then merely wait for each other). SQLite:
+    nothing to do, ``BEGIN IMMEDIATE`` already runs writers one at a time.
+    """
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        raise RuntimeError("lock_value() is called inside the action's transaction")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"{namespace}:{value}"]
+            )
