@@ -18,9 +18,11 @@ import pytest
 from django.db import connection, connections
 
 from tidings.audit.chain import verify_chain
+from tidings.audit.models import AuditEvent
 from tidings.legal.actions.decisions import do_confirm_demand, do_decide_items
 from tidings.legal.actions.withholding import do_lift_withholdings
 from tidings.legal.models import Demand, ReviewState, Withholding
+from tidings.lib.errors import InvalidInput
 
 ON_POSTGRES = connection.vendor == "postgresql"
 ROUNDS = 30 if ON_POSTGRES else 5
@@ -103,3 +105,28 @@ def test_decide_lift_and_confirm_at_once_never_deadlock(
     assert Withholding.objects.filter(lifted_at__isnull=True).count() == ROUNDS * 4
     assert not Demand.objects.filter(kind="emergency_order", confirmed_at__isnull=True).exists()
     assert not Demand.objects.filter(items__review_state=ReviewState.PENDING).exists()
+
+
+def test_the_same_lift_and_confirmation_by_two_staff_at_once_happen_once(
+    concurrent_database, desk_round, legal_admin, make_account
+):
+    other_admin = make_account("lexb", role="legal_admin")
+    _, to_lift, to_confirm = desk_round()
+    errors = run_together(
+        [
+            partial(do_lift_withholdings, to_lift, reason="order withdrawn", acting_user=staff)
+            for staff in (legal_admin, other_admin)
+        ]
+        + [
+            partial(do_confirm_demand, to_confirm, acting_user=s)
+            for s in (legal_admin, other_admin)
+        ]
+    )
+    assert sorted(str(e) for e in errors) == [
+        "This order is already confirmed.",
+        f"Withholding {min(w.id for w in to_lift)} was already lifted.",
+    ]
+    assert all(isinstance(e, InvalidInput) for e in errors)
+    assert AuditEvent.objects.filter(action="legal.lift").count() == len(to_lift)
+    assert AuditEvent.objects.filter(action="legal.confirm").count() == 1
+    assert list(verify_chain()) == []
