@@ -4,19 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='SnowflakeWorker',
+            name="SnowflakeWorker",
             fields=[
-                ('worker', models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
-                ('holder', models.CharField(help_text='host:pid:token of the process.', max_length=200)),
-                ('leased_until', models.DateTimeField()),
+                ("worker", models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
+                (
+                    "holder",
+                    models.CharField(help_text="host:pid:token of the process.", max_length=200),
+                ),
+                ("leased_until", models.DateTimeField()),
             ],
         ),
     ]
