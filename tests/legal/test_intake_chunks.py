@@ -154,3 +154,16 @@ def test_the_cli_resumes_and_discards_interrupted_imports(
         call_command("demands", "resume", str(second.id))
     with pytest.raises(CommandError, match="There is no demand"):
         call_command("demands", "resume", "12345")
+
+
+def test_the_desk_shows_an_interrupted_import_as_importing(
+    crash_on_third_chunk, import_order, legal, client
+):
+    with pytest.raises(Crash):
+        import_order(ORDER)
+    demand = Demand.objects.get()
+    client.force_login(legal)
+    for page in ("/desk/demands", f"/desk/demands/{demand.id}"):
+        response = client.get(page)
+        assert response.status_code == 200
+        assert "Importing" in response.content.decode()
