@@ -22,7 +22,7 @@ from tidings.visibility import Viewer, anonymous_viewer, viewer_for_account
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-pytest_plugins = ["tests.live_server", "tests.browser"]
+pytest_plugins = ["tests.live_server", "tests.browser", "tests.file_database"]
 
 _handles = itertools.count(1)
 TEST_PASSWORD = "correct-horse-battery-9"

@@ -93,10 +93,13 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # One writer at a time: every transaction takes the write lock at BEGIN (no deadlocks
+    # between upgrading readers), readers never wait (WAL), and a writer waits up to 5 s
+    # for the lock; no transaction holds it that long (large imports commit in chunks).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            "timeout": 5,
             "init_command": (
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
                 "PRAGMA mmap_size=134217728; PRAGMA cache_size=-64000;"

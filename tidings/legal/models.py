@@ -52,6 +52,10 @@ class DemandKind(models.TextChoices):
 
 
 class DemandStatus(models.TextChoices):
+    #: A large order is written in chunks; until the last one commits it is visibly incomplete.
+    IMPORTING = "importing", "Importing"
+    #: An import that never finished and that staff chose not to resume (its rows are kept).
+    DISCARDED = "discarded", "Import discarded"
     RECEIVED = "received", "Received"
     IN_REVIEW = "in_review", "In review"
     ACTIONED = "actioned", "Actioned"

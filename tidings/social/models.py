@@ -167,6 +167,14 @@ class Post(models.Model):
             models.Index(fields=["in_reply_to", "id"], name="post_reply_id"),
             models.Index(fields=["repost_of", "author"], name="post_repost_author"),
         ]
+        constraints = [
+            # One repost of a post per author: two clicks at once cannot make two.
+            models.UniqueConstraint(
+                fields=["author", "repost_of"],
+                condition=models.Q(repost_of__isnull=False),
+                name="post_one_repost_per_author",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.author}: {self.text[:40]}"

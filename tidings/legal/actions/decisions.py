@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tidings.audit.chain import EventSpec, record_events
+from tidings.legal.actions.intake import check_imported
 from tidings.legal.actions.withholding import (
     build_withholding,
     check_countries,
@@ -36,6 +37,7 @@ from tidings.legal.roles import check_desk_access, check_desk_admin
 from tidings.legal.states import move_items, refresh_demand_status
 from tidings.legal.withheld import bump_version, index_ends, index_withholdings
 from tidings.lib.errors import InvalidInput
+from tidings.lib.locks import lock_legal_state
 from tidings.social.models import Account
 
 #: An emergency order's withholdings lapse this long after receipt unless confirmed.
@@ -107,6 +109,8 @@ def do_decide_items(
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("A reason is required for every decision.")
+    lock_legal_state()  # lock order: tidings/lib/locks.py
+    check_imported(demand)
     items = _select_items(demand, item_ids)
     if any(i.review_state == ReviewState.ESCALATED for i in items):
         check_desk_admin(acting_user, "decide an escalated item")
@@ -168,6 +172,8 @@ def do_decide_items(
 def do_confirm_demand(demand: Demand, *, acting_user: Account) -> Demand:
     """A legal admin confirms an emergency order: its live withholdings no longer lapse."""
     check_desk_admin(acting_user, "confirm an emergency order")
+    lock_legal_state()  # lock order: tidings/lib/locks.py
+    demand.refresh_from_db(fields=["confirmed_at", "confirmed_by"])
     if demand.kind != DemandKind.EMERGENCY_ORDER:
         raise InvalidInput("Only emergency orders need confirming.")
     if demand.confirmed_at is not None:
@@ -207,6 +213,8 @@ def do_confirm_demand(demand: Demand, *, acting_user: Account) -> Demand:
 def do_release_notices(demand: Demand, *, acting_user: Account) -> int:
     """A legal admin lets the held-back notices of a confidential demand go out (queued here)."""
     check_desk_admin(acting_user, "release the notices of a confidential order")
+    lock_legal_state()  # lock order: tidings/lib/locks.py
+    demand.refresh_from_db(fields=["notices_released_at"])
     if not demand.confidential:
         raise InvalidInput("This order is not confidential; its notices went out when decided.")
     if demand.notices_released_at is not None:

@@ -19,6 +19,7 @@ from tidings.legal.states import move_items, refresh_demand_status
 from tidings.legal.withheld import bump_version, index_lifted, index_withholdings
 from tidings.lib.countries import EVERYWHERE, normalise_country
 from tidings.lib.errors import InvalidInput
+from tidings.lib.locks import lock_legal_state
 from tidings.social.models import Account, Post
 
 LIFT_REASONS = (
@@ -125,6 +126,7 @@ def do_withhold(
     check_desk_access(acting_user)
     if not (reason or "").strip():
         raise InvalidInput("A reason is required.")
+    lock_legal_state()  # lock order: tidings/lib/locks.py
     now = timezone.now()
     withholding = build_withholding(
         account=account,
@@ -158,6 +160,7 @@ def do_lift_withholdings(
     """Reinstate: each withholding is marked lifted (never deleted); one audit event each."""
     check_desk_access(acting_user)
     reason = check_lift_reason(reason)
+    lock_legal_state()  # lock order: tidings/lib/locks.py
     now = timezone.now()
     ids = [w.id for w in withholdings]
     rows = list(

@@ -1,4 +1,8 @@
-"""``tidings demands import FILE --authority NAME --country IN --reference REF [...]``."""
+"""``tidings demands import FILE --authority NAME --country IN --reference REF [...]``.
+
+``tidings demands resume ID`` finishes an import that was interrupted;
+``tidings demands discard ID --reason TEXT`` gives it up (nothing is deleted).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tidings.legal.actions.intake import do_import_demand
-from tidings.legal.models import DemandKind
+from tidings.legal.actions.intake import do_discard_import, do_import_demand, do_resume_import
+from tidings.legal.models import Demand, DemandKind
 from tidings.legal.roles import DESK_ADMIN_ROLES, can_use_desk
 from tidings.lib.errors import TidingsError
 from tidings.social.models import Account
@@ -56,8 +60,20 @@ class Command(BaseCommand):
         imp.add_argument(
             "--as", dest="acting", default=None, help="Handle of the importing staff member."
         )
+        resume = sub.add_parser("resume", help="Finish an import that was interrupted.")
+        resume.add_argument("demand", type=int, help="Id of the demand still importing.")
+        resume.add_argument("--as", dest="acting", default=None, help="Handle of the staff member.")
+        discard = sub.add_parser("discard", help="Give up an interrupted import.")
+        discard.add_argument("demand", type=int, help="Id of the demand still importing.")
+        discard.add_argument("--reason", required=True, help="Why the import is given up.")
+        discard.add_argument(
+            "--as", dest="acting", default=None, help="Handle of the staff member."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["subcommand"] in ("resume", "discard"):
+            self._resume_or_discard(options)
+            return
         path = options["file"]
         try:
             if path == "-":
@@ -96,6 +112,23 @@ class Command(BaseCommand):
             )
         except TidingsError as error:
             raise CommandError(error.message) from None
+        self._report(result)
+
+    def _resume_or_discard(self, options: dict[str, Any]) -> None:
+        demand = Demand.objects.filter(id=options["demand"]).first()
+        if demand is None:
+            raise CommandError(f"There is no demand {options['demand']}.")
+        acting_user = acting_account(options["acting"])
+        try:
+            if options["subcommand"] == "discard":
+                do_discard_import(demand, reason=options["reason"], acting_user=acting_user)
+                self.stdout.write(f"Import of demand {demand.id} discarded; its rows are kept.")
+                return
+            self._report(do_resume_import(demand, acting_user=acting_user))
+        except TidingsError as error:
+            raise CommandError(error.message) from None
+
+    def _report(self, result: Any) -> None:
         demand, counts = result.demand, result.counts
         summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
         self.stdout.write(

@@ -143,9 +143,10 @@ def do_delete_post(post: Post, *, acting_user: Account) -> None:
 
     if post.author_id != acting_user.id:
         raise NotPermitted("Only the author can delete a post.")
-    post = Post.objects.select_for_update().get(id=post.id)
-    if post.deleted_at is not None:
-        raise NotFound("That post does not exist or is not visible to you.")
+    locked = Post.objects.select_for_update().filter(id=post.id).first()
+    if locked is None or locked.deleted_at is not None:
+        return  # deleted meanwhile by a simultaneous request: its counters are already down
+    post = locked
     Account.objects.filter(id=post.author_id, posts_count__gt=0).update(
         posts_count=F("posts_count") - 1
     )
@@ -196,7 +197,12 @@ def do_repost(post: Post, *, acting_user: Account) -> Post:
     if existing is not None:
         return existing
     repost = Post(author=acting_user, text="", visibility=original.visibility, repost_of=original)
-    repost.save(force_insert=True)
+    try:
+        with transaction.atomic():
+            repost.save(force_insert=True)
+    except IntegrityError:
+        # The same repost committed in another request meanwhile (post_one_repost_per_author).
+        return Post.objects.get(author=acting_user, repost_of=original)
     Post.objects.filter(id=original.id).update(reposts_count=F("reposts_count") + 1)
     Account.objects.filter(id=acting_user.id).update(posts_count=F("posts_count") + 1)
     notify(

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from tidings.audit.chain import record_event
 from tidings.lib.errors import InvalidInput, NotPermitted
+from tidings.lib.locks import lock_value
 from tidings.social.actions.accounts import do_create_account
 from tidings.social.models import Account
 from tidings.social.roles import Permission, check_permission
@@ -84,6 +85,8 @@ def do_register_account(
     if policy == "closed":
         raise NotPermitted("Registrations are not open on this server.")
     email = (email or "").strip()
+    if email:
+        lock_value("account.email", email.lower())  # two sign-ups with one address at once
     if email and Account.objects.filter(email__iexact=email).exists():
         raise InvalidInput("That e-mail address is already taken.")
     if policy == "approval" and not (reason or "").strip():
