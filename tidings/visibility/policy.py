@@ -30,6 +30,7 @@ from tidings.legal.withheld import WithheldEntry
 from tidings.lib.countries import EVERYWHERE
 from tidings.lib.errors import NotFound, Withheld
 from tidings.social.models import (
+    HANDLE_MAX_LENGTH,
     Account,
     Follow,
     Mention,
@@ -173,7 +174,10 @@ def access_account(viewer: Viewer, handle_or_id: str | int, *, by_id: bool = Fal
         if by_id:
             account = Account.objects.get(id=int(handle_or_id))
         else:
-            account = Account.objects.get(username__iexact=str(handle_or_id).lstrip("@"))
+            handle = str(handle_or_id).lstrip("@")
+            if len(handle) > HANDLE_MAX_LENGTH:  # no such handle; a long LIKE pattern fails in SQLite
+                raise Account.DoesNotExist
+            account = Account.objects.get(username__iexact=handle)
     except (Account.DoesNotExist, ValueError, TypeError, OverflowError):
         raise NotFound(f"There is no account {_shown(handle_or_id, by_id)}.") from None
     if not _account_reachable(viewer, account):
