@@ -27,7 +27,7 @@ from tidings.api.models import ClientApp
 from tidings.api.oauth import enabled_grant_types, registered_scopes, without_admin_scopes
 from tidings.api.pagination import json_response
 from tidings.api.params import as_bool, body_doc, parse, request_params
-from tidings.api.ratelimit import by_ip, rate_limit, uses_password_grant
+from tidings.api.ratelimit import by_ip, limit_password_attempts, rate_limit, uses_password_grant
 from tidings.api.serializers import base_url
 from tidings.lib.errors import TidingsError
 
@@ -227,6 +227,7 @@ class AuthorizeView(AuthorizationView):
 
 
 @never_cache
+@limit_password_attempts
 def sign_in(request: HttpRequest) -> HttpResponse:
     """Sign in on the way to the consent page (by handle or e-mail address)."""
     target = request.POST.get("next") or request.GET.get("next") or "/"
