@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "tidings.lib.security_headers.HttpsMiddleware",
     "tidings.lib.security_headers.ContentSecurityPolicyMiddleware",
+    "tidings.api.errors.JsonApiErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
