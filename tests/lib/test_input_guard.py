@@ -21,7 +21,10 @@ def test_a_six_megabyte_json_body_is_a_413_json_error_on_every_api_route(author_
     response = author_client.post(path, data=SIX_MB_JSON, content_type="application/json")
     assert response.status_code == 413
     assert response["Content-Type"] == "application/json"
-    assert orjson.loads(response.content) == {"error": "The request body is too large."}
+    assert orjson.loads(response.content) == {
+        "error": "The request body is too large (the limit is 5 MB); "
+        "send long text, such as an order, as a file upload."
+    }
 
 
 def test_a_six_megabyte_form_on_a_web_page_is_a_413_page(client, alice):
@@ -33,7 +36,7 @@ def test_a_six_megabyte_form_on_a_web_page_is_a_413_page(client, alice):
     )
     assert response.status_code == 413
     assert response["Content-Type"].startswith("text/html")
-    assert b"The request body is too large." in response.content
+    assert b"The request body is too large (the limit is 5 MB)" in response.content
 
 
 def test_a_nul_in_a_status_is_refused_and_nothing_is_posted(author_client, alice):

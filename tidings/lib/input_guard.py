@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 import orjson
+from django.conf import settings
 from django.core.exceptions import (
     BadRequest,
     RequestDataTooBig,
@@ -135,6 +136,15 @@ def _check_body(request: HttpRequest) -> None:
             raise BadInput(400, "The JSON body contains a NUL character.")
 
 
+def _too_large_message() -> str:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+    shown = f"{limit / (1024 * 1024):g} MB" if limit >= 1024 * 1024 else f"{limit / 1024:g} KB"
+    return (
+        f"The request body is too large (the limit is {shown}); "
+        "send long text, such as an order, as a file upload."
+    )
+
+
 def check_request_input(request: HttpRequest) -> None:
     """Raise ``BadInput`` if the path, query string or body breaks a rule above."""
     if "\x00" in request.path_info:
@@ -143,7 +153,7 @@ def check_request_input(request: HttpRequest) -> None:
     try:
         _check_body(request)
     except RequestDataTooBig:
-        raise BadInput(413, "The request body is too large.") from None
+        raise BadInput(413, _too_large_message()) from None
     except TooManyFieldsSent:
         raise BadInput(413, "The request has too many fields.") from None
     except (MultiPartParserError, SuspiciousOperation, BadRequest):
