@@ -175,7 +175,8 @@ def access_account(viewer: Viewer, handle_or_id: str | int, *, by_id: bool = Fal
             account = Account.objects.get(id=int(handle_or_id))
         else:
             handle = str(handle_or_id).lstrip("@")
-            if len(handle) > HANDLE_MAX_LENGTH:  # no such handle; a long LIKE pattern fails in SQLite
+            # Longer than any handle: no such account (and too long a LIKE pattern for SQLite).
+            if len(handle) > HANDLE_MAX_LENGTH:
                 raise Account.DoesNotExist
             account = Account.objects.get(username__iexact=handle)
     except (Account.DoesNotExist, ValueError, TypeError, OverflowError):
