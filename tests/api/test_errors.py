@@ -28,3 +28,13 @@ def test_web_pages_keep_their_html_errors(db):
     response = Client().put("/login")
     assert response.status_code == 405
     assert not response["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/accounts/lookup?acct=", "/api/v1/accounts/search?q=", "/api/v2/search?q="],
+)
+def test_a_one_megabyte_search_or_lookup_is_answered_not_a_500(db, path):
+    response = Client().get(path + "x" * 1_000_000)
+    assert response.status_code in (200, 401, 404)
+    assert response["Content-Type"] == "application/json"
