@@ -1,5 +1,8 @@
 """Debian's Chromium, driven by Playwright, for the browser tests (marked ``browser``).
 
+Every page opened through the ``chromium`` fixture is watched: a Content
+Security Policy violation reported on its console fails the test that caused it.
+
 Where ``/usr/bin/chromium`` is missing the tests fail under CI (they are never
 skipped there) and skip loudly elsewhere. Screenshots go to ``test-artifacts/``.
 """
@@ -24,8 +27,51 @@ CHROMIUM_ARGS = [
 ]
 
 
+class CheckedBrowser:
+    """A Playwright ``Browser`` whose contexts record CSP violations in ``violations``."""
+
+    def __init__(self, browser: object) -> None:
+        self._browser = browser
+        self.violations: list[str] = []
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._browser, name)
+
+    def _watch(self, message: object) -> None:
+        text = message.text  # type: ignore[attr-defined]
+        if "Content Security Policy" in text:
+            where = message.location or {}  # type: ignore[attr-defined]
+            self.violations.append(
+                f"{where.get('url', '?')}:{where.get('lineNumber', '?')}: {text}"
+            )
+
+    def new_context(self, **options: object) -> object:
+        context = self._browser.new_context(**options)  # type: ignore[attr-defined]
+        context.on("console", self._watch)
+        return context
+
+    def new_page(self, **options: object) -> object:
+        page = self._browser.new_page(**options)  # type: ignore[attr-defined]
+        page.on("console", self._watch)
+        return page
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a browser test whose pages broke the Content Security Policy."""
+    if "chromium" not in request.fixturenames:
+        yield
+        return
+    browser = request.getfixturevalue("chromium")
+    browser.violations.clear()
+    yield
+    assert not browser.violations, "Content Security Policy violations:\n" + "\n".join(
+        browser.violations
+    )
+
+
 @pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
+def chromium() -> Iterator[CheckedBrowser]:
     """A headless Chromium browser (Playwright ``Browser``) for one test module."""
     if not CHROMIUM.exists():
         message = f"{CHROMIUM} is missing: this browser test cannot run"
@@ -40,6 +86,6 @@ def chromium() -> Iterator[object]:
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
         try:
-            yield browser
+            yield CheckedBrowser(browser)
         finally:
             browser.close()

@@ -53,6 +53,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "tidings.lib.security_headers.HttpsMiddleware",
+    "tidings.lib.security_headers.ContentSecurityPolicyMiddleware",
+    "tidings.api.errors.JsonApiErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -61,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "tidings.visibility.middleware.ViewerMiddleware",
+    "tidings.lib.input_guard.InputGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -219,6 +223,11 @@ CSRF_FAILURE_VIEW = "tidings.web.views.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+#: The site is served over HTTPS (TLS may end at a proxy): Secure cookies, HSTS, https links.
+#: Without it, X-Forwarded-Proto: https is believed only from TIDINGS_TRUSTED_PROXIES.
+TIDINGS_HTTPS = env.bool("TIDINGS_HTTPS", default=False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = TIDINGS_HTTPS
+SECURE_HSTS_SECONDS = 365 * 24 * 3600  # sent on HTTPS answers only
 
 EMAIL_BACKEND = env.str(
     "TIDINGS_EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend"

@@ -75,3 +75,13 @@ def api_client(token_for) -> Callable[..., Client]:
         return Client(headers={"Authorization": f"Bearer {token_for(account, scopes)}"})
 
     return make
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """The schemathesis fuzzing run only when asked for (``-m schemathesis``); ``make test`` leaves it out."""
+    if "schemathesis" in (config.getoption("markexpr") or ""):
+        return
+    kept = [item for item in items if item.get_closest_marker("schemathesis") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept

@@ -253,3 +253,44 @@ def test_authorization_code_flow_with_the_oob_redirect(make_account):
     )
     assert response.status_code == 200
     assert set(response.json()["scope"].split()) == {"read", "write"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("scope", [[None], [{"a": 1}], {"read": True}])
+def test_a_json_token_request_with_a_malformed_scope_is_a_422(make_account, scope):
+    make_account("alice")
+    app = register_app(Client())
+    response = Client().post(
+        "/oauth/token",
+        {
+            "grant_type": "password",
+            "client_id": app["client_id"],
+            "client_secret": app["client_secret"],
+            "username": "alice",
+            "password": TEST_PASSWORD,
+            "scope": scope,
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json() == {"error": "Validation failed: scope must be a string"}
+
+
+@pytest.mark.django_db
+def test_a_json_token_request_may_list_its_scopes(make_account):
+    make_account("alice")
+    app = register_app(Client())
+    response = Client().post(
+        "/oauth/token",
+        {
+            "grant_type": "password",
+            "client_id": app["client_id"],
+            "client_secret": app["client_secret"],
+            "username": "alice",
+            "password": TEST_PASSWORD,
+            "scope": ["read", "write"],
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert response.json()["scope"] == "read write"

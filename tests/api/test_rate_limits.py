@@ -441,3 +441,50 @@ def test_mastodon_py_raises_past_the_sign_up_limit(limited_server):
         sign_up()
     with pytest.raises(MastodonRatelimitError):
         sign_up()
+
+
+# -- sign-in pages share the password budget -------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/login", "/oauth/sign_in"])
+@pytest.mark.django_db
+def test_a_26th_sign_in_attempt_on_a_page_gets_a_429_page_with_retry_after(
+    make_account, frozen_clock, path
+):
+    make_account("victim")
+    client = Client()
+    for n in range(25):
+        wrong = client.post(path, {"username": "victim", "password": f"guess-{n}"})
+        assert wrong.status_code in (401, 422)
+    limited = client.post(path, {"username": "victim", "password": TEST_PASSWORD})
+    assert limited.status_code == 429
+    assert limited["Content-Type"].startswith("text/html")
+    assert limited["Retry-After"] == "300"
+    assert "Too many sign-in attempts from your address. Try again in 5 minutes." in (
+        limited.content.decode()
+    )
+    assert "_auth_user_id" not in client.session
+    frozen_clock[0] += 300
+    assert client.post(path, {"username": "victim", "password": TEST_PASSWORD}).status_code == 302
+
+
+@pytest.mark.django_db
+def test_guesses_spread_over_the_sign_in_doors_share_one_budget(make_account, rules):
+    rules(password_grant=(2, 300))
+    make_account("victim")
+    client = Client()
+    app = register_app(client)
+    client.post("/login", {"username": "victim", "password": "wrong"})
+    client.post("/oauth/sign_in", {"username": "victim", "password": "wrong"})
+    assert password_grant(client, app, TEST_PASSWORD).status_code == 429
+    assert (
+        client.post("/login", {"username": "victim", "password": TEST_PASSWORD}).status_code == 429
+    )
+
+
+@pytest.mark.django_db
+def test_showing_the_sign_in_page_is_not_an_attempt(rules, db):
+    rules(password_grant=(1, 300))
+    client = Client()
+    for _ in range(3):
+        assert client.get("/login").status_code == 200

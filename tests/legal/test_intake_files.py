@@ -251,3 +251,20 @@ def test_a_file_with_too_many_lines_is_refused() -> None:
     with pytest.raises(UnreadableOrder) as error:
         parse(b"@ravi\n" * 11, max_lines=10)
     assert error.value.message == "The file has 11 lines; the limit is 10."
+
+
+def test_a_five_megabyte_line_is_one_invalid_item_keeping_only_its_first_characters() -> None:
+    huge = "x" * 5_000_000
+    order = parse(f"@alice\n{huge}\n@bob\n".encode(), max_bytes=50 * 1024 * 1024)
+    assert handles(order) == ["alice", None, "bob"]
+    long_line = order.lines[1]
+    assert long_line.kind == "invalid"
+    assert long_line.reason == "line is 5,000,000 characters; only the first 2,000 are kept"
+    assert long_line.raw == "x" * 2_000 + " [truncated]"
+
+
+def test_a_line_of_exactly_the_cap_is_read_as_usual() -> None:
+    line = "@" + "a" * 1_999
+    order = parse(line + "\n")
+    assert order.lines[0].raw == line
+    assert "only the first" not in order.lines[0].reason

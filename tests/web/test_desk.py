@@ -77,6 +77,23 @@ def test_a_legal_user_uploads_a_csv_and_sees_the_summary(signed_in, legal, desk_
     assert DemandItem.objects.filter(demand=demand).count() == 5
 
 
+def test_a_five_megabyte_line_is_kept_short_on_the_desk_page_and_whole_in_the_file(
+    signed_in, legal, desk_targets
+):
+    client = signed_in(legal)
+    data = b"@kisanvoice\n" + b"y" * 5_000_000 + b"\n"
+    upload = SimpleUploadedFile("order.txt", data, content_type="text/plain")
+    response = client.post(NEW, intake_fields(upload=upload), follow=True)
+    assert response.status_code == 200
+    demand = Demand.objects.get()
+    assert bytes(demand.original_bytes) == data
+    item = DemandItem.objects.get(demand=demand, line_number=2)
+    assert item.match_status == "invalid"
+    assert item.raw == "y" * 2_000 + " [truncated]"
+    assert "line is 5,000,000 characters; only the first 2,000 are kept" in item.match_reason
+    assert len(response.content) < 200_000
+
+
 def test_the_summary_stays_on_the_demand_page_after_the_redirect(
     signed_in, legal, desk_targets, import_order
 ):

@@ -17,7 +17,8 @@ from tidings.api.pagination import PageQuery, cursor, json_response, paged_respo
 from tidings.api.params import as_bool, body_doc, parse, request_params
 from tidings.api.ratelimit import by_ip, rate_limit
 from tidings.api.serializers import Serializer
-from tidings.lib.errors import InvalidInput, TidingsError
+from tidings.lib.errors import TidingsError
+from tidings.lib.images import prepare_avatar
 from tidings.social.actions import (
     do_block,
     do_follow,
@@ -104,23 +105,11 @@ def update_credentials(request: HttpRequest) -> HttpResponse:
         changes["locked"] = data.locked
     files = request_params(request)["_files"]
     if files.get("avatar"):
-        changes["avatar"] = _checked_image(files["avatar"])
+        changes["avatar"] = prepare_avatar(files["avatar"]).content
     account = auth.account
     if changes:
         account = do_update_profile(account, acting_user=account, **changes)
     return json_response(Serializer(request, auth.viewer).credential_account(account))
-
-
-def _checked_image(upload: object) -> object:
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(upload) as image:  # type: ignore[arg-type]
-            image.verify()
-    except (UnidentifiedImageError, OSError, ValueError):
-        raise InvalidInput("Validation failed: Avatar must be a PNG, JPEG or GIF image.") from None
-    upload.seek(0)  # type: ignore[attr-defined]
-    return upload
 
 
 class LookupQuery(Schema):

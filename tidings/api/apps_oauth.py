@@ -27,9 +27,9 @@ from tidings.api.models import ClientApp
 from tidings.api.oauth import enabled_grant_types, registered_scopes, without_admin_scopes
 from tidings.api.pagination import json_response
 from tidings.api.params import as_bool, body_doc, parse, request_params
-from tidings.api.ratelimit import by_ip, rate_limit, uses_password_grant
+from tidings.api.ratelimit import by_ip, limit_password_attempts, rate_limit, uses_password_grant
 from tidings.api.serializers import base_url
-from tidings.lib.errors import TidingsError
+from tidings.lib.errors import InvalidInput, TidingsError
 
 router = Router(tags=["oauth"])
 
@@ -100,13 +100,22 @@ class TokenIn(Schema):
     scope: str | None = None
 
 
+def _form_value(key: str, value: object) -> str:
+    """A JSON value as form text: lists (of scopes) joined by spaces; objects refused."""
+    if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
+        return " ".join(str(v) for v in value)
+    if isinstance(value, list | dict):
+        raise InvalidInput(f"Validation failed: {key} must be a string")
+    return str(value)
+
+
 def _as_form(request: HttpRequest) -> None:
     """Let django-oauth-toolkit read a JSON body as if it were a form."""
     if request.content_type == "application/json":
         form = QueryDict(mutable=True)
         for key, value in request_params(request).items():
             if key != "_files" and value is not None:
-                form[key] = " ".join(value) if isinstance(value, list) else str(value)
+                form[key] = _form_value(key, value)
         request._post = form  # type: ignore[attr-defined]
         request._files = MultiValueDict()  # type: ignore[attr-defined]
 
@@ -227,6 +236,7 @@ class AuthorizeView(AuthorizationView):
 
 
 @never_cache
+@limit_password_attempts
 def sign_in(request: HttpRequest) -> HttpResponse:
     """Sign in on the way to the consent page (by handle or e-mail address)."""
     target = request.POST.get("next") or request.GET.get("next") or "/"

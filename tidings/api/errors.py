@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import orjson
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -9,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from tidings.lib.errors import TidingsError
+from tidings.lib.input_guard import is_api_request
 
 
 class ApiError(TidingsError):
@@ -72,3 +75,36 @@ def install_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return error_response(404, "Record not found")
+
+
+#: Headers of a refusal that still mean something once the body is JSON.
+_KEPT_HEADERS = ("Allow", "Retry-After", "Link", "WWW-Authenticate", "Vary", "Cache-Control")
+
+
+class JsonApiErrorsMiddleware:
+    """Every error answer to an API call is JSON (``{"error": "..."}``), whoever produced it.
+
+    Django's own refusals (405 from ``require_POST``, 400 from ``SuspiciousOperation``,
+    the 500 page) are HTML; clients of ``/api/…`` and ``/oauth/token`` read JSON.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code < 400
+            or response.get("Content-Type", "").startswith("application/json")
+            or getattr(response, "streaming", False)
+            or not is_api_request(request)
+        ):
+            return response
+        message = {405: "Method not allowed", 500: "Internal server error"}.get(
+            response.status_code, response.reason_phrase
+        )
+        answer = error_response(response.status_code, message)
+        for header in _KEPT_HEADERS:
+            if header in response:
+                answer[header] = response[header]
+        return answer

@@ -18,6 +18,7 @@ from ninja.parser import Parser
 from pydantic import ValidationError
 
 from tidings.lib.errors import InvalidInput
+from tidings.lib.input_guard import multipart_fields
 
 M = TypeVar("M", bound=Schema)
 
@@ -49,7 +50,7 @@ def _body(request: HttpRequest) -> tuple[dict[str, Any], MultiValueDict]:
     if request.method in ("POST",):
         return _flatten(request.POST), request.FILES
     if content_type == "multipart/form-data":
-        post, files = request.parse_file_upload(request.META, request)
+        post, files = multipart_fields(request)
         return _flatten(post), files
     if content_type == "application/x-www-form-urlencoded":
         return _flatten(QueryDict(request.body, encoding=request.encoding)), MultiValueDict()

@@ -172,3 +172,36 @@ def rate_limit(
         return limited
 
     return decorate
+
+
+def limit_password_attempts(view: Run) -> Run:
+    """Count each POST of a sign-in page against the password-grant limit of the caller's IP.
+
+    The web sign-in, the OAuth sign-in page and the OAuth password grant draw on one
+    budget per IP, so spreading guesses over the three doors gains nothing. Past the
+    limit the page answers 429 with ``Retry-After`` and says when to try again.
+    """
+
+    @wraps(view)
+    def limited(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not settings.TIDINGS_RATE_LIMITS or request.method != "POST":
+            return view(request, *args, **kwargs)
+        hit = count_request("password_grant", by_ip(request))
+        if not hit.exceeded:
+            return report(view(request, *args, **kwargs), hit)
+        from django.shortcuts import render
+
+        minutes = max(1, -(-(hit.reset - int(clock())) // 60))
+        message = (
+            "Too many sign-in attempts from your address. "
+            f"Try again in {minutes} minute{'s' if minutes != 1 else ''}."
+        )
+        page = render(
+            request,
+            "web/errors/error.html",
+            {"status": 429, "message": message, "heading": "Too many sign-in attempts"},
+            status=429,
+        )
+        return report(page, hit)
+
+    return limited

@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.templatetags.static import static
 from django.utils import timezone
 
+from tidings.lib.images import avatar_path
 from tidings.social.models import Account, Hashtag, Notification, Post, Visibility
 from tidings.social.queries import (
     Relationship,
@@ -88,7 +89,7 @@ class Serializer:
 
     def avatar(self, account: Account) -> str:
         if account.avatar:
-            return self.request.build_absolute_uri(account.avatar.url)
+            return self.request.build_absolute_uri(avatar_path(account))
         return self.static_url("api/missing.png")
 
     def account(self, account: Account) -> dict[str, Any]:

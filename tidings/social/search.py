@@ -13,11 +13,13 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.db.models.expressions import RawSQL
 
-from tidings.social.models import Account, Hashtag, Post
+from tidings.social.models import POST_MAX_LENGTH, Account, Hashtag, Post
 from tidings.social.queries import Cursor, _posts_by_ids, hashtag_timeline, page_by_cursor
 from tidings.visibility import Listing, Viewer, visible_accounts
 
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
+#: The longest display name; no account matches a longer query.
+ACCOUNT_QUERY_MAX_LENGTH = 60
 
 
 def _fts_ids_sql(words: list[str]) -> RawSQL:
@@ -37,7 +39,7 @@ def search_posts(viewer: Viewer, query: str, cursor: Cursor) -> list[Post]:
     query = (query or "").strip()
     if re.fullmatch(r"#\w+", query):
         return hashtag_timeline(viewer, query[1:], cursor)
-    words = _WORD_RE.findall(query.lower())[:10]
+    words = [w for w in _WORD_RE.findall(query.lower()) if len(w) <= POST_MAX_LENGTH][:10]
     if not words:
         return []
     candidates = Post.objects.filter(
@@ -56,6 +58,8 @@ def search_accounts(
         return []
     if "@" in query:  # user@domain: only local accounts live here
         query = query.split("@", 1)[0]
+    if len(query) > ACCOUNT_QUERY_MAX_LENGTH:
+        return []  # longer than any handle or display name (and too long a LIKE for SQLite)
     queryset = visible_accounts(Account.objects.all(), viewer).filter(
         Q(username__istartswith=query) | Q(display_name__icontains=query)
     )

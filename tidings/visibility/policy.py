@@ -59,6 +59,7 @@ from tidings.legal.withheld import WithheldEntry
 from tidings.lib.countries import EVERYWHERE
 from tidings.lib.errors import NotFound, Withheld
 from tidings.social.models import (
+    HANDLE_MAX_LENGTH,
     Account,
     Follow,
     Mention,
@@ -239,7 +240,11 @@ def _load_account(handle_or_id: str | int, by_id: bool) -> Account:
     try:
         if by_id:
             return Account.objects.get(id=int(handle_or_id))
-        return Account.objects.get(username__iexact=str(handle_or_id).lstrip("@"))
+        handle = str(handle_or_id).lstrip("@")
+        # Longer than any handle: no such account (and too long a LIKE pattern for SQLite).
+        if len(handle) > HANDLE_MAX_LENGTH:
+            raise Account.DoesNotExist
+        return Account.objects.get(username__iexact=handle)
     except (Account.DoesNotExist, ValueError, TypeError, OverflowError):
         raise NotFound(f"There is no account {_shown(handle_or_id, by_id)}.") from None
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 
 from tidings.lib.countries import withheld_where
+from tidings.lib.images import avatar_path
 from tidings.social.models import Account, AccountKind, Post, Visibility
 from tidings.social.queries import ViewerFlags
 from tidings.social.text import render_post_html
@@ -162,7 +163,7 @@ def avatar(acct: Account, *, large: bool = False) -> str:
     if acct.avatar:
         size = "96" if large else "44"
         return (
-            f'<img class="avatar{size_class}" src="{escape(acct.avatar.url)}" alt="" '
+            f'<img class="avatar{size_class}" src="{escape(avatar_path(acct))}" alt="" '
             f'width="{size}" height="{size}">'
         )
     initial = (acct.name or "?")[:1].upper()

@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
 from tidings.lib.countries import country_choices
+from tidings.lib.errors import InvalidInput
+from tidings.lib.images import IMAGE_MAX_BYTES, MB, prepare_avatar
 from tidings.social.models import HANDLE_MAX_LENGTH, POST_MAX_LENGTH, Account, Visibility
-
-AVATAR_MAX_BYTES = 2 * 1024 * 1024
 
 
 class ComposeForm(forms.Form):
@@ -87,10 +87,13 @@ class ProfileForm(forms.Form):
         required=False,
         help_text="Decides which country's laws apply to what you see. Not shown on your profile.",
     )
-    avatar = forms.ImageField(
+    avatar = forms.FileField(
         label="Avatar",
         required=False,
-        help_text="A PNG, JPEG, GIF or WebP image of at most 2 MB.",
+        help_text=(
+            f"A PNG, JPEG, GIF or WebP image of at most {IMAGE_MAX_BYTES // MB} MB; "
+            "it is cropped to a square."
+        ),
         widget=forms.ClearableFileInput(
             attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}
         ),
@@ -110,7 +113,11 @@ class ProfileForm(forms.Form):
         self.fields["country"].choices = [("", "Not set"), *country_choices()]  # type: ignore[attr-defined]
 
     def clean_avatar(self) -> object:
+        """A new upload becomes the stored avatar (checked and re-encoded by the image pipeline)."""
         avatar = self.cleaned_data.get("avatar")
-        if isinstance(avatar, UploadedFile) and (avatar.size or 0) > AVATAR_MAX_BYTES:
-            raise ValidationError("The avatar is larger than 2 MB.")
+        if isinstance(avatar, UploadedFile):
+            try:
+                return prepare_avatar(avatar).content
+            except InvalidInput as error:
+                raise ValidationError(error.message, code="image") from None
         return avatar

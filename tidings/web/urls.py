@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.urls import path, re_path
-from django.views.static import serve
+from django.urls import path
 
-from tidings.web.views import accounts, actions, desk, inbox, pages
+from tidings.web.views import accounts, actions, desk, inbox, media, pages
 
 app_name = "web"
 
@@ -55,11 +53,6 @@ urlpatterns = [
     path("@<str:handle>/mute", actions.mute, name="mute"),
     path("@<str:handle>/unmute", actions.unmute, name="unmute"),
     path("@<str:handle>/<int:post_id>", pages.post_detail, name="post"),
-    # Uploaded avatars (validated images); a front proxy may serve MEDIA_ROOT itself.
-    re_path(
-        r"^media/(?P<path>avatars/[^/]+)$",
-        serve,
-        {"document_root": settings.MEDIA_ROOT},
-        name="media",
-    ),
+    # Avatars go through the visibility check: never serve MEDIA_ROOT directly.
+    path("avatars/<int:account_id>/<str:name>", media.avatar, name="avatar"),
 ]

@@ -8,7 +8,7 @@ many). Bad lines are items of kind ``invalid`` with a reason; nothing is dropped
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tidings.legal.intake.decode import (
     DEFAULT_MAX_BYTES,
@@ -24,6 +24,10 @@ from tidings.legal.intake.targets import Kind, Target, clean_cell, normalise_hos
 
 _BLANK = " \t\v\f\u00a0\u200b\u200c\u200d\u2060\ufeff"
 _MAX_CELL_LINES = 20  # a quoted cell may run over this many lines at most
+#: An item keeps at most this many characters of its line (the original file is kept whole).
+LINE_MAX_CHARS = 2_000
+#: Appended to the kept part of a longer line.
+TRUNCATED_MARKER = " [truncated]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,15 +121,33 @@ def _items(
             blanks.append(i + 1)
             i += 1
             continue
+        if len(line.strip(blank_chars)) > LINE_MAX_CHARS:
+            items.append(_overlong(i + 1, line))
+            i += 1
+            continue
         row: list[str] | None = None
         if delimiter and line.count('"') % 2:
             row, span = _quoted_record(lines, i, shape)
         raw = "\n".join(lines[i : i + span]) if span > 1 else line
         if row is None:
             row = split_row(line, delimiter)
-        items.append(_item(i + 1, raw, row, span, column, shape, own_host, explicit_column))
+        item = _item(i + 1, raw, row, span, column, shape, own_host, explicit_column)
+        if len(raw) > LINE_MAX_CHARS:  # a short target padded with blanks: keep it, not the padding
+            item = replace(item, raw=raw[:LINE_MAX_CHARS] + TRUNCATED_MARKER)
+        items.append(item)
         i += span
     return items, blanks
+
+
+def _overlong(number: int, line: str) -> ParsedLine:
+    """An invalid item for a line too long to be one target; its first characters are kept."""
+    return ParsedLine(
+        line_number=number,
+        raw=line[:LINE_MAX_CHARS] + TRUNCATED_MARKER,
+        target="",
+        kind="invalid",
+        reason=(f"line is {len(line):,} characters; only the first {LINE_MAX_CHARS:,} are kept"),
+    )
 
 
 def _quoted_record(lines: list[str], start: int, shape: Shape) -> tuple[list[str] | None, int]:

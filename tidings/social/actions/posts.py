@@ -8,7 +8,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from tidings.audit.chain import record_event
-from tidings.lib.errors import InvalidInput, NotFound, NotPermitted
+from tidings.lib.errors import InvalidInput, NotPermitted
 from tidings.social.fanout import schedule_fanout
 from tidings.social.models import (
     POST_MAX_LENGTH,

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tidings.api.ratelimit import limit_password_attempts
 from tidings.lib.errors import InvalidInput
 from tidings.social.actions import do_update_profile
 from tidings.social.actions.registration import do_register_account
@@ -67,6 +68,7 @@ def _field_for(message: str) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@limit_password_attempts
 def login(request: HttpRequest) -> HttpResponse:
     next_url = safe_next(request, reverse("web:home"))
     if next_url.split("?")[0] in (reverse("web:login"), reverse("web:signup")):
