@@ -37,6 +37,10 @@ def audit_maintenance(using: str = "default") -> Iterator[None]:
         try:
             yield
         finally:
-            if connection.vendor != "postgresql":
-                with connection.cursor() as cursor:
+            # Closed again explicitly: inside an outer transaction this block is only a
+            # savepoint, and both settings would otherwise outlive it.
+            with connection.cursor() as cursor:
+                if connection.vendor == "postgresql":
+                    cursor.execute("SELECT set_config('tidings.audit_maintenance', 'off', true)")
+                else:
                     cursor.execute("DELETE FROM audit_maintenance")
