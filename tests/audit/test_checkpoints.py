@@ -120,3 +120,16 @@ def test_reading_newest_first_crosses_read_chunks_without_losing_a_line(checkpoi
     assert [c.seq for c in read_checkpoints_newest_first(checkpoint_file, limit=5000)] == list(
         range(3000, 0, -1)
     )
+
+
+def test_no_checkpoint_signs_a_log_with_a_gap_since_the_last_one(
+    decided_order, checkpoint_file, alice, make_post
+):
+    make_post(alice, "one")
+    make_post(alice, "two")
+    gap = ChainHead.objects.get(id=1).last_seq - 1
+    with audit_maintenance():
+        AuditEvent.objects.filter(seq=gap).delete()
+    with pytest.raises(CheckpointRefused, match=f"event #{gap} does not follow"):
+        write_checkpoint()
+    assert len(checkpoint_file.read_text().splitlines()) == 1
