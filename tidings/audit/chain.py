@@ -75,24 +75,14 @@ def keyed_hash(event: AuditEvent, key: AuditKey) -> str:
     return key.mac(canonical_bytes(event))
 
 
-def _canonical_value(value: Any) -> Any:
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, dict):
-        return {str(k): _canonical_value(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_canonical_value(v) for v in value]
-    return value
-
-
 def canonical_data(data: dict[str, Any] | None) -> dict[str, Any]:
     """``data`` as stored and hashed: plain JSON types, floats as their repr string.
 
     Every database and every JSON round trip gives this back unchanged (PostgreSQL's
     jsonb would turn 1e20 into an integer, so floats never reach it as numbers).
     """
-    plain = json.loads(json.dumps(data or {}, sort_keys=True, default=str))
-    return _canonical_value(plain)
+    text = json.dumps(data or {}, sort_keys=True, default=str)
+    return json.loads(text, parse_float=str, parse_constant=str)
 
 
 def _to_the_millisecond(moment: datetime) -> datetime:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import hashlib
 import hmac
 import os
@@ -47,7 +48,14 @@ class AuditKey:
         return base64.b64encode(raw).decode()
 
     def mac(self, message: bytes) -> str:
-        return hmac.new(self.secret, message, hashlib.sha256).hexdigest()
+        keyed = _keyed_hmac(self.secret).copy()  # cheaper than keying a new HMAC each time
+        keyed.update(message)
+        return keyed.hexdigest()
+
+
+@functools.lru_cache(maxsize=8)
+def _keyed_hmac(secret: bytes) -> hmac.HMAC:
+    return hmac.new(secret, digestmod=hashlib.sha256)
 
 
 def key_from_secret(secret: str) -> AuditKey:
