@@ -57,9 +57,7 @@ def test_backup_then_restore_into_an_empty_database_keeps_everything_and_the_cha
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_restored_server_carries_on_the_same_chain(
-    a_working_server, tmp_path, make_post, alice
-):
+def test_a_restored_server_carries_on_the_same_chain(a_working_server, tmp_path, make_post, alice):
     backup = tmp_path / "b.json.gz"
     call_command("backup", str(backup))
     call_command("flush", interactive=False, verbosity=0)

@@ -5,7 +5,7 @@ over a canonical JSON serialisation (sorted keys, no whitespace) of every
 stored field but ``hash``, ``prev_hash`` included. The canonical form survives
 any faithful copy of the database: ``created_at`` is kept to the millisecond
 (what Django's JSON serializer writes) and ``data`` is stored exactly as it is
-hashed, with floats as strings (databases re-encode numbers).
+hashed, in a form every database gives back unchanged (:func:`canonical_data`).
 
 Events written before the chain was keyed (``scheme == "sha256"``) keep their
 plain SHA-256 over the old form, so they still verify.
@@ -75,14 +75,20 @@ def keyed_hash(event: AuditEvent, key: AuditKey) -> str:
     return key.mac(canonical_bytes(event))
 
 
-def canonical_data(data: dict[str, Any] | None) -> dict[str, Any]:
-    """``data`` as stored and hashed: plain JSON types, floats as their repr string.
+def _canonical_float(literal: str) -> int | float:
+    number = float(literal)
+    return int(number) if number.is_integer() else number
 
-    Every database and every JSON round trip gives this back unchanged (PostgreSQL's
-    jsonb would turn 1e20 into an integer, so floats never reach it as numbers).
+
+def canonical_data(data: dict[str, Any] | None) -> dict[str, Any]:
+    """``data`` as stored and hashed: plain JSON types that every round trip gives back.
+
+    Whole floats become integers (PostgreSQL's jsonb would give 1e20 back as an
+    integer); other floats survive any JSON round trip exactly. NaN and infinities,
+    which are not JSON, become strings.
     """
     text = json.dumps(data or {}, sort_keys=True, default=str)
-    return json.loads(text, parse_float=str, parse_constant=str)
+    return json.loads(text, parse_float=_canonical_float, parse_constant=str)
 
 
 def _to_the_millisecond(moment: datetime) -> datetime:
