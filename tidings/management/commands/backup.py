@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,28 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from tidings.lib import backup_format
+
+
+@contextmanager
+def _one_snapshot() -> Iterator[None]:
+    """A read transaction: every table as of one moment, while writers carry on."""
+    if connection.in_atomic_block:  # the caller's transaction already fixes the snapshot
+        yield
+        return
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        mode = connection.transaction_mode
+        connection.transaction_mode = "DEFERRED"  # in WAL mode, readers never block writers
+        try:
+            with transaction.atomic():
+                yield
+        finally:
+            connection.transaction_mode = mode
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
 
 
 class Command(BaseCommand):
@@ -37,12 +61,7 @@ class Command(BaseCommand):
         # Written aside and renamed into place, so FILE is never a half-written backup.
         with tempfile.TemporaryDirectory(dir=target.parent, prefix=".tidings-backup-") as aside:
             partial = Path(aside) / f"backup.{backup_format.FORMAT}.gz"
-            nested = connection.in_atomic_block  # then the caller's transaction sets the snapshot
-            with transaction.atomic():
-                if connection.vendor == "postgresql" and not nested:
-                    # One snapshot for every table, while writers carry on.
-                    with connection.cursor() as cursor:
-                        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            with _one_snapshot():
                 backup_format.register()
                 call_command(
                     "dumpdata",
