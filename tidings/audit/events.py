@@ -21,6 +21,10 @@ class AuditAction(StrEnum):
     ACCOUNT_UNSUSPEND = "account.unsuspend"
     ACCOUNT_FOLLOW = "account.follow"
     ACCOUNT_UNFOLLOW = "account.unfollow"
+    ACCOUNT_FOLLOW_REQUEST = "account.follow_request"
+    ACCOUNT_FOLLOW_REQUEST_AUTHORIZE = "account.follow_request.authorize"
+    ACCOUNT_FOLLOW_REQUEST_REJECT = "account.follow_request.reject"
+    ACCOUNT_FOLLOW_REQUEST_WITHDRAW = "account.follow_request.withdraw"
     ACCOUNT_BLOCK = "account.block"
     ACCOUNT_UNBLOCK = "account.unblock"
     ACCOUNT_MUTE = "account.mute"
@@ -32,6 +36,7 @@ class AuditAction(StrEnum):
     POST_UNFAVOURITE = "post.unfavourite"
     NOTIFICATIONS_READ = "notifications.read"
     NOTIFICATIONS_CLEAR = "notifications.clear"
+    MARKERS_SAVE = "markers.save"
     OAUTH_APP_CREATE = "oauth.app.create"
     OAUTH_TOKEN_ISSUE = "oauth.token.issue"  # noqa: S105 (an event name)
     LEGAL_AUTHORITY_CREATE = "legal.authority.create"
