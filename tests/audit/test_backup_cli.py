@@ -65,6 +65,38 @@ def tidings(env: dict[str, str], *args: str) -> str:
     return done.stdout
 
 
+SNAPSHOT_WHILE_WRITING = """
+import django
+django.setup()
+from django.db import connections
+from tidings.management.commands.backup import _one_snapshot
+from tidings.social.models import Account
+
+writer = connections.create_connection("default")
+with _one_snapshot():
+    seen = Account.objects.get(username="farmer").display_name
+    with writer.cursor() as cursor:  # another client writes while the snapshot is open
+        cursor.execute("UPDATE social_account SET display_name = 'after' WHERE username = 'farmer'")
+    still = Account.objects.get(username="farmer").display_name
+writer.close()
+print(f"farmer: {seen or 'before'}, {Account.objects.get(username='farmer').display_name}")
+assert still == seen, "the snapshot moved"
+"""
+
+
+def _a_write_goes_through_during_the_backup_snapshot(env: dict[str, str]) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", SNAPSHOT_WHILE_WRITING],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
 def test_a_backup_restored_on_a_new_server_verifies_against_the_old_checkpoints(
     two_fresh_databases, tmp_path
 ):
@@ -80,6 +112,7 @@ def test_a_backup_restored_on_a_new_server_verifies_against_the_old_checkpoints(
             "--reference", "12/2021", "--as", "lex")  # fmt: skip
     backup = tmp_path / "tidings-backup.json.gz"
     tidings(old, "backup", str(backup))
+    assert _a_write_goes_through_during_the_backup_snapshot(old) == "farmer: before, after"
 
     # What the README says to carry over besides the backup: the audit key.
     shutil.copy2(old_dir / "audit_key", new_dir / "audit_key")
