@@ -133,3 +133,14 @@ def test_no_checkpoint_signs_a_log_with_a_gap_since_the_last_one(
     with pytest.raises(CheckpointRefused, match=f"event #{gap} does not follow"):
         write_checkpoint()
     assert len(checkpoint_file.read_text().splitlines()) == 1
+
+
+def test_the_first_checkpoint_needs_a_log_linked_from_its_first_event(
+    alice, bob, make_post, checkpoint_file
+):
+    make_post(alice, "one")
+    with audit_maintenance():
+        AuditEvent.objects.filter(seq=2).delete()
+    with pytest.raises(CheckpointRefused, match="event #2 does not follow"):
+        write_checkpoint()
+    assert not checkpoint_file.exists() or checkpoint_file.read_text() == ""

@@ -9,8 +9,8 @@ event's hash covers the one before, a checkpoint commits to every event up to
 its ``seq``: a log that no longer holds that event with that hash was truncated
 or rewritten.
 
-A checkpoint is written only for a head that extends the previous checkpoint
-(the first one only after the whole chain verifies with the key), so the file
+A checkpoint is written only for a head that the log links to, unbroken, from
+the previous checkpoint (the first one: from the first event), so the file
 never signs a history that dropped or replaced a checkpointed event.
 """
 
@@ -31,9 +31,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.conf import settings
 from django.db import transaction
 
+from tidings.audit.chain import GENESIS_HASH
 from tidings.audit.keys import AuditKey, audit_key_for_writing
 from tidings.audit.models import AuditEvent, ChainHead
-from tidings.audit.verify import ChainProblem, walk_chain
+from tidings.audit.verify import ChainProblem
 
 ALGORITHM = "ed25519"
 
@@ -143,22 +144,26 @@ def read_checkpoints_newest_first(path: Path | None = None, limit: int = 100) ->
     return found
 
 
-def _check_extension(previous: Checkpoint, head: ChainHead) -> None:
-    """Raise unless the log still holds ``previous`` and links from it, unbroken, to ``head``.
+def _check_extension(previous: Checkpoint | None, head: ChainHead) -> None:
+    """Raise unless the log links, unbroken, from ``previous`` (or its start) to ``head``.
 
     Links only (three columns per event, no HMAC), so that it costs little after a
     large decision: whether each event is authentic is what ``verify`` checks with
     the key; the checkpoint asserts that the log grew from the last one.
     """
-    anchor = AuditEvent.objects.filter(seq=previous.seq).values_list("hash", flat=True).first()
-    if anchor != previous.hash:
-        raise CheckpointRefused(
-            f"the log no longer holds event #{previous.seq} as checkpointed; "
-            "it was truncated or rewritten (or this is another database: move "
-            f"{checkpoint_file()} aside only if so)"
-        )
-    expected_hash, expected_seq = previous.hash, previous.seq + 1
-    links = AuditEvent.objects.filter(seq__gt=previous.seq, seq__lte=head.last_seq)
+    if previous is None:
+        previous_seq, previous_hash = 0, GENESIS_HASH
+    else:
+        previous_seq, previous_hash = previous.seq, previous.hash
+        anchor = AuditEvent.objects.filter(seq=previous_seq).values_list("hash", flat=True)
+        if anchor.first() != previous_hash:
+            raise CheckpointRefused(
+                f"the log no longer holds event #{previous_seq} as checkpointed; "
+                "it was truncated or rewritten (or this is another database: move "
+                f"{checkpoint_file()} aside only if so)"
+            )
+    expected_hash, expected_seq = previous_hash, previous_seq + 1
+    links = AuditEvent.objects.filter(seq__gt=previous_seq, seq__lte=head.last_seq)
     for seq, prev_hash, event_hash in (
         links.order_by("seq").values_list("seq", "prev_hash", "hash").iterator(5000)
     ):
@@ -187,14 +192,12 @@ def write_checkpoint(now: datetime | None = None) -> Checkpoint | None:
             head = ChainHead.objects.filter(id=1).first()
             if head is None or head.last_seq == 0:
                 return None
-            if previous is None:
-                first = walk_chain(key)
-                if not first.intact:
-                    raise CheckpointRefused(first.problems[0].reason)
-            elif previous.seq == head.last_seq and previous.hash == head.last_hash:
+            if previous is not None and (previous.seq, previous.hash) == (
+                head.last_seq,
+                head.last_hash,
+            ):
                 return None
-            else:
-                _check_extension(previous, head)
+            _check_extension(previous, head)
         moment = (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
         body = signed_bytes(head.last_seq, head.last_hash, moment, settings.DOMAIN)
         checkpoint = Checkpoint(
