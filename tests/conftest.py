@@ -46,6 +46,12 @@ def _unspent_rate_limits(settings) -> None:
     caches["ratelimit"].clear()
 
 
+@pytest.fixture(autouse=True)
+def _audit_checkpoints_per_test(settings, tmp_path) -> None:
+    """Each test's audit checkpoints go to its own file, never to the shared data dir."""
+    settings.TIDINGS_AUDIT_CHECKPOINT_FILE = tmp_path / "audit" / "checkpoints.jsonl"
+
+
 @pytest.fixture
 def make_account(db) -> Callable[..., Account]:
     def make(username: str | None = None, **fields) -> Account:

@@ -27,6 +27,12 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+#: The key of the audit chain's HMAC and checkpoint signatures; never in the database.
+#: Unset: generated at the first audit event into TIDINGS_AUDIT_KEY_FILE (back it up).
+TIDINGS_AUDIT_KEY = env.str("TIDINGS_AUDIT_KEY", default="")
+TIDINGS_AUDIT_KEY_FILE = DATA_DIR / "audit_key"
+#: Signed checkpoints of the audit chain head, appended outside the database.
+TIDINGS_AUDIT_CHECKPOINT_FILE = DATA_DIR / "audit" / "checkpoints.jsonl"
 DEBUG = env.bool("TIDINGS_DEBUG", default=False)
 DOMAIN = env.str("TIDINGS_DOMAIN", default="localhost:8000")
 ALLOWED_HOSTS = ["*"] if DEBUG else [DOMAIN.split(":")[0], "localhost", "127.0.0.1", "[::1]"]

@@ -1,24 +1,38 @@
-"""Writing to and verifying the hash chain.
+"""Writing to the hash chain, and the hash of one event.
 
-The hash of an event is SHA-256 over the previous hash and a canonical JSON
-serialisation (sorted keys, no whitespace) of every stored field but ``hash``.
+An event's hash is HMAC-SHA256, keyed with the audit key (tidings/audit/keys.py),
+over a canonical JSON serialisation (sorted keys, no whitespace) of every
+stored field but ``hash``, ``prev_hash`` included. The canonical form survives
+any faithful copy of the database: ``created_at`` is kept to the millisecond
+(what Django's JSON serializer writes) and ``data`` is stored exactly as it is
+hashed, in a form every database gives back unchanged (:func:`canonical_data`).
+
+Events written before the chain was keyed (``scheme == "sha256"``) keep their
+plain SHA-256 over the old form, so they still verify.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from tidings.audit.models import AuditEvent, ChainHead
+from tidings.audit.events import AuditAction, check_action
+from tidings.audit.keys import AuditKey, audit_key_for_writing
+from tidings.audit.models import KEYED_SCHEME, LEGACY_SCHEME, AuditEvent, ChainHead
+
+if TYPE_CHECKING:
+    from tidings.audit.verify import ChainProblem
 
 GENESIS_HASH = "0" * 64
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -32,85 +46,110 @@ class EventSpec:
     data: dict[str, Any] | None = None
 
 
-def canonical_bytes(
-    *,
-    seq: int,
-    created_at: datetime,
-    actor_id: int | None,
-    action: str,
-    subject_type: str,
-    subject_id: str,
-    data: dict[str, Any],
-    prev_hash: str,
-) -> bytes:
-    payload = {
-        "seq": seq,
-        "created_at": created_at.astimezone(UTC).isoformat(timespec="microseconds"),
-        "actor_id": actor_id,
-        "action": action,
-        "subject_type": subject_type,
-        "subject_id": subject_id,
-        "data": data,
-        "prev_hash": prev_hash,
+def canonical_bytes(event: AuditEvent) -> bytes:
+    """The bytes an event's hash covers, in the form of its ``scheme``."""
+    payload: dict[str, Any] = {
+        "seq": event.seq,
+        "actor_id": event.actor_id,
+        "action": event.action,
+        "subject_type": event.subject_type,
+        "subject_id": event.subject_id,
+        "data": event.data,
+        "prev_hash": event.prev_hash,
     }
+    created_at = event.created_at.astimezone(UTC)
+    if event.scheme == LEGACY_SCHEME:
+        payload["created_at"] = created_at.isoformat(timespec="microseconds")
+    else:
+        payload["created_at"] = created_at.isoformat(timespec="milliseconds")
+        payload["scheme"] = event.scheme
+        payload["key_id"] = event.key_id
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def event_hash(event: AuditEvent) -> str:
-    return hashlib.sha256(
-        canonical_bytes(
-            seq=event.seq,
-            created_at=event.created_at,
-            actor_id=event.actor_id,
-            action=event.action,
-            subject_type=event.subject_type,
-            subject_id=event.subject_id,
-            data=event.data,
-            prev_hash=event.prev_hash,
-        )
-    ).hexdigest()
+def legacy_hash(event: AuditEvent) -> str:
+    return hashlib.sha256(canonical_bytes(event)).hexdigest()
 
 
-def _normalised(data: dict[str, Any] | None) -> dict[str, Any]:
-    """Round-trip through JSON so the hashed form equals what the database gives back."""
-    return json.loads(json.dumps(data or {}, sort_keys=True, default=str))
+def keyed_hash(event: AuditEvent, key: AuditKey) -> str:
+    return key.mac(canonical_bytes(event))
+
+
+def _canonical_float(literal: str) -> int | float:
+    number = float(literal)
+    return int(number) if number.is_integer() else number
+
+
+def canonical_data(data: dict[str, Any] | None) -> dict[str, Any]:
+    """``data`` as stored and hashed: plain JSON types that every round trip gives back.
+
+    Whole floats become integers (PostgreSQL's jsonb would give 1e20 back as an
+    integer); other floats survive any JSON round trip exactly. NaN and infinities,
+    which are not JSON, become strings.
+    """
+    text = json.dumps(data or {}, sort_keys=True, default=str)
+    return json.loads(text, parse_float=_canonical_float, parse_constant=str)
+
+
+def _to_the_millisecond(moment: datetime) -> datetime:
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
 def record_events(specs: Iterable[EventSpec]) -> list[AuditEvent]:
-    """Append events to the chain inside the caller's transaction (one lock, one bulk insert)."""
+    """Append events to the chain inside the caller's transaction (one lock, one bulk insert).
+
+    Refuses (ValueError) an action not declared in :class:`AuditAction`. When any
+    event is an act of the legal desk, a checkpoint of the head is written after commit.
+    """
     specs = list(specs)
     if not specs:
         return []
+    actions = [check_action(spec.action) for spec in specs]
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit events are written inside the action's transaction")
+    key = audit_key_for_writing()
     head, _ = ChainHead.objects.select_for_update().get_or_create(
         id=1, defaults={"last_seq": 0, "last_hash": GENESIS_HASH}
     )
-    now = timezone.now()
+    now = _to_the_millisecond(timezone.now())
     events: list[AuditEvent] = []
     prev_hash, seq = head.last_hash, head.last_seq
-    for spec in specs:
+    for spec, action in zip(specs, actions, strict=True):
         seq += 1
         event = AuditEvent(
             seq=seq,
             created_at=now,
             actor_id=spec.actor_id,
-            action=spec.action,
+            action=action.value,
             subject_type=spec.subject_type,
             subject_id=str(spec.subject_id),
-            data=_normalised(spec.data),
+            data=canonical_data(spec.data),
+            scheme=KEYED_SCHEME,
+            key_id=key.key_id,
             prev_hash=prev_hash,
         )
-        event.hash = event_hash(event)
+        event.hash = keyed_hash(event, key)
         prev_hash = event.hash
         events.append(event)
     AuditEvent.objects.bulk_create(events, batch_size=500)
     ChainHead.objects.filter(id=1).update(last_seq=seq, last_hash=prev_hash)
+    if any(action.is_legal for action in actions):
+        transaction.on_commit(_checkpoint_after_legal_action)
     return events
 
 
+def _checkpoint_after_legal_action() -> None:
+    from tidings.audit.checkpoints import write_checkpoint
+
+    try:
+        write_checkpoint()
+    except Exception:
+        # The act has committed; a failed checkpoint must not turn it into an error page.
+        logger.exception("could not write an audit checkpoint after a legal action")
+
+
 def record_event(
-    action: str,
+    action: AuditAction | str,
     *,
     actor_id: int | None,
     subject_type: str = "",
@@ -121,46 +160,8 @@ def record_event(
     return record_events([EventSpec(action, actor_id, subject_type, str(subject_id), data)])[0]
 
 
-@dataclass(frozen=True)
-class ChainProblem:
-    seq: int
-    reason: str
+def verify_chain(batch_size: int = 5000, *, key: AuditKey | None = None) -> Iterator[ChainProblem]:
+    """See :func:`tidings.audit.verify.verify_chain` (kept here for existing callers)."""
+    from tidings.audit.verify import verify_chain as verify
 
-
-def verify_chain(batch_size: int = 5000) -> Iterator[ChainProblem]:
-    """Yield the problems found walking the chain from the start; the first is the first bad event."""
-    expected_prev, expected_seq = GENESIS_HASH, 1
-    queryset = AuditEvent.objects.order_by("seq")
-    last_pk = None
-    while True:
-        page = queryset if last_pk is None else queryset.filter(seq__gt=last_pk)
-        rows = list(page[:batch_size])
-        if not rows:
-            break
-        for event in rows:
-            if event.seq != expected_seq:
-                yield ChainProblem(expected_seq, f"event #{expected_seq} is missing or reordered")
-                return
-            if event.prev_hash != expected_prev:
-                yield ChainProblem(
-                    event.seq, f"event #{event.seq} does not follow the one before it"
-                )
-                return
-            if event_hash(event) != event.hash:
-                yield ChainProblem(
-                    event.seq, f"event #{event.seq} was altered after it was written"
-                )
-                return
-            expected_prev, expected_seq = event.hash, expected_seq + 1
-        last_pk = rows[-1].seq
-    head = ChainHead.objects.filter(id=1).first()
-    last_seq = expected_seq - 1
-    if head is None:
-        if last_seq:
-            yield ChainProblem(last_seq, "the chain head is missing")
-        return
-    if head.last_seq != last_seq or head.last_hash != expected_prev:
-        yield ChainProblem(
-            last_seq + 1 if head.last_seq > last_seq else head.last_seq,
-            f"the chain head records {head.last_seq} events but {last_seq} were found",
-        )
+    return verify(batch_size, key=key)

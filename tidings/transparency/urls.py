@@ -6,6 +6,7 @@ app_name = "transparency"
 
 urlpatterns = [
     path("transparency/notices/<str:demand_id>", views.demand_notice, name="demand_notice"),
+    path("transparency/audit/checkpoints", views.audit_checkpoints, name="audit_checkpoints"),
     path(
         "transparency/withholdings/<str:withholding_id>",
         views.withholding_notice,

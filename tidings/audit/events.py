@@ -1,0 +1,66 @@
+"""Every action name the audit log accepts.
+
+``record_events`` refuses any other name, so a typo cannot slip a new, unchecked
+kind of event into the record. A member compares equal to its string, so call
+sites may pass either.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class AuditAction(StrEnum):
+    ACCOUNT_CREATE = "account.create"
+    ACCOUNT_REGISTER = "account.register"
+    ACCOUNT_CONFIRM_EMAIL = "account.confirm_email"
+    ACCOUNT_APPROVE = "account.approve"
+    ACCOUNT_UPDATE_PROFILE = "account.update_profile"
+    ACCOUNT_SET_ROLE = "account.set_role"
+    ACCOUNT_SUSPEND = "account.suspend"
+    ACCOUNT_UNSUSPEND = "account.unsuspend"
+    ACCOUNT_FOLLOW = "account.follow"
+    ACCOUNT_UNFOLLOW = "account.unfollow"
+    ACCOUNT_FOLLOW_REQUEST = "account.follow_request"
+    ACCOUNT_FOLLOW_REQUEST_AUTHORIZE = "account.follow_request.authorize"
+    ACCOUNT_FOLLOW_REQUEST_REJECT = "account.follow_request.reject"
+    ACCOUNT_FOLLOW_REQUEST_WITHDRAW = "account.follow_request.withdraw"
+    ACCOUNT_BLOCK = "account.block"
+    ACCOUNT_UNBLOCK = "account.unblock"
+    ACCOUNT_MUTE = "account.mute"
+    ACCOUNT_UNMUTE = "account.unmute"
+    POST_CREATE = "post.create"
+    POST_DELETE = "post.delete"
+    POST_REPOST = "post.repost"
+    POST_FAVOURITE = "post.favourite"
+    POST_UNFAVOURITE = "post.unfavourite"
+    NOTIFICATIONS_READ = "notifications.read"
+    NOTIFICATIONS_CLEAR = "notifications.clear"
+    MARKERS_SAVE = "markers.save"
+    OAUTH_APP_CREATE = "oauth.app.create"
+    OAUTH_TOKEN_ISSUE = "oauth.token.issue"  # noqa: S105 (an event name)
+    LEGAL_AUTHORITY_CREATE = "legal.authority.create"
+    LEGAL_IMPORT = "legal.import"
+    LEGAL_DECIDE = "legal.decide"
+    LEGAL_WITHHOLD = "legal.withhold"
+    LEGAL_LIFT = "legal.lift"
+    LEGAL_CONFIRM = "legal.confirm"
+    LEGAL_RELEASE_NOTICES = "legal.release_notices"
+    DEMO_SEED = "demo.seed"
+    BENCH_SEED = "bench.seed"
+    BENCH_BASELINE = "bench.baseline"
+
+    @property
+    def is_legal(self) -> bool:
+        """An act of the legal desk: a checkpoint of the chain is published after it commits."""
+        return self.value.startswith("legal.")
+
+
+def check_action(action: str) -> AuditAction:
+    """The declared action named ``action``; ValueError for any name not declared above."""
+    try:
+        return AuditAction(action)
+    except ValueError:
+        raise ValueError(
+            f"{action!r} is not a declared audit action; add it to tidings/audit/events.py"
+        ) from None
