@@ -144,3 +144,20 @@ def test_the_first_checkpoint_needs_a_log_linked_from_its_first_event(
     with pytest.raises(CheckpointRefused, match="event #2 does not follow"):
         write_checkpoint()
     assert not checkpoint_file.exists() or checkpoint_file.read_text() == ""
+
+
+def test_the_workers_checkpoint_the_log_on_their_schedule(
+    alice, make_post, checkpoint_file, run_tasks
+):
+    from django.utils import timezone
+    from django.utils.module_loading import autodiscover_modules
+
+    from tidings.tasks.worker import Worker
+
+    make_post(alice, "not a legal act, so no checkpoint yet")
+    assert not checkpoint_file.exists()
+    autodiscover_modules("tasks")  # what a worker does when it starts
+    Worker(worker_id="scheduler").schedule_periodic(timezone.now())
+    run_tasks()
+    [checkpoint] = _lines(checkpoint_file)
+    assert checkpoint["seq"] == ChainHead.objects.get(id=1).last_seq
