@@ -54,6 +54,10 @@ def test_only_the_legal_desk_actions_are_legal():
     assert legal == {
         "legal.authority.create",
         "legal.import",
+        "legal.import.start",
+        "legal.import.items",
+        "legal.import.discard",
+        "legal.hold.purge",
         "legal.decide",
         "legal.withhold",
         "legal.lift",

@@ -100,23 +100,8 @@ class VisibilityWorld(RuleBasedStateMachine):
         super().__init__()
         self._savepoint = transaction.atomic()
         self._savepoint.__enter__()
-        n = next(_serial)
-        self.staff = do_create_account(
-            f"lex{n}",
-            email=f"lex{n}@example.com",
-            password=None,
-            acting_user=None,
-            role="legal_admin",
-            validate=False,
-        )
-        self.admin = do_create_account(
-            f"adm{n}",
-            email=f"adm{n}@example.com",
-            password=None,
-            acting_user=None,
-            role="admin",
-            validate=False,
-        )
+        self.staff = self._account(role="legal_admin")
+        self.admin = self._account(role="admin")
         self.people: list[Account] = []
         self.posts: list[Post] = []
         self.withholdings: list[Withholding] = []
@@ -159,7 +144,7 @@ class VisibilityWorld(RuleBasedStateMachine):
     def add_account(self, country: str) -> None:
         self._account(country)
 
-    def _account(self, country: str) -> Account:
+    def _account(self, country: str = "", role: str = "user") -> Account:
         handle = f"p{next(_serial)}"
         account = do_create_account(
             handle,
@@ -167,9 +152,11 @@ class VisibilityWorld(RuleBasedStateMachine):
             password=None,
             acting_user=None,
             country=country,
+            role=role,
             validate=False,
         )
-        self.people.append(account)
+        if role == "user":
+            self.people.append(account)
         return account
 
     @rule(a=pick, b=pick, on=st.booleans())
