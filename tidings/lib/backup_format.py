@@ -36,5 +36,10 @@ class Serializer(JSONSerializer):
 Deserializer = JSONDeserializer
 
 
+#: Models that hold one machine's running state, not data: neither backed up nor in the way of
+#: a restore (each process leases its snowflake worker number anew).
+NOT_BACKED_UP = ("tidings.SnowflakeWorker",)
+
+
 def register() -> None:
     serializers.register_serializer(FORMAT, __name__)

@@ -66,6 +66,7 @@ class Command(BaseCommand):
                 call_command(
                     "dumpdata",
                     all=True,
+                    exclude=list(backup_format.NOT_BACKED_UP),
                     format=backup_format.FORMAT,
                     output=str(partial),
                     verbosity=0,

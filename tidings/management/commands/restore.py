@@ -39,6 +39,7 @@ def _non_empty_models() -> list[str]:
         model._meta.label
         for model in apps.get_models()
         if model not in _MADE_BY_MIGRATE
+        and model._meta.label not in backup_format.NOT_BACKED_UP
         and model._meta.managed
         and not model._meta.proxy
         and model._base_manager.exists()

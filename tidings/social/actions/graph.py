@@ -47,7 +47,8 @@ def do_follow(target: Account, *, acting_user: Account) -> bool:
     # "locked" is read under the row lock that unlocking takes, so no request is left behind.
     if _lock_accounts(acting_user, target)[target.id]:
         return _request_follow(target, acting_user)
-    _make_follow(acting_user, target)
+    if not _make_follow(acting_user, target):
+        return False  # followed meanwhile by a simultaneous request (we waited on its lock)
     notify(NotificationKind.FOLLOW, recipient_ids=[target.id], actor_id=acting_user.id)
     record_event(
         "account.follow", actor_id=acting_user.id, subject_type="account", subject_id=target.id
