@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import itertools
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -74,6 +76,7 @@ from tidings.social.models import (
 )
 from tidings.social.queries import POST_RELATED, Cursor
 from tidings.social.queries import notifications as notifications_page
+from tidings.tasks.worker import Worker
 from tidings.visibility import (
     Listing,
     Viewer,
@@ -96,9 +99,13 @@ NOTIFICATION_RELATED = ("actor", *(f"post__{r}" for r in POST_RELATED), "post")
 _serial = itertools.count(1)
 
 
-def effects():
-    """Run what the actions inside do after commit (fan-out, notifications, notices)."""
-    return TestCase.captureOnCommitCallbacks(execute=True)
+@contextmanager
+def effects() -> Iterator[None]:
+    """Run what the actions inside cause: after-commit work, then the queued tasks
+    (fan-out, legal notices), as a worker would."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        yield
+    Worker(worker_id="machine").run_until_idle()
 
 
 pick = st.integers(min_value=0, max_value=63)  # an index into what exists (modulo its length)
