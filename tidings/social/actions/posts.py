@@ -160,9 +160,10 @@ def do_delete_post(post: Post, *, acting_user: Account) -> None:
         )
     digest = text_sha256(post.text)
     data: dict[str, object] = {"text_sha256": digest, "repost_of": post.repost_of_id}
-    if legally_referenced(post) or demands_preserving(post):
+    preserving = demands_preserving(post)
+    if preserving or legally_referenced(post):
         now = timezone.now()
-        holds = place_holds(post, demands_preserving(post), now)
+        holds = place_holds(post, preserving, now)
         post.deleted_at, post.text_sha256 = now, digest
         if not holds:
             post.text = ""
