@@ -14,6 +14,7 @@ from datetime import datetime
 
 import pytest
 from django.core.cache import caches
+from django.utils import timezone
 
 from tidings.legal.actions.intake import do_import_demand
 from tidings.social.actions import do_create_account, do_create_post
@@ -88,6 +89,22 @@ def run_tasks(db) -> Callable[..., int]:
 
     def run(*, now: datetime | None = None) -> int:
         return Worker(worker_id="test").run_until_idle(now=now)
+
+    return run
+
+
+@pytest.fixture
+def run_periodic_tasks(run_tasks) -> Callable[[], int]:
+    """Start a worker's scheduler as a worker does (finding every app's periodic tasks), enqueue
+    what is due now, and run the queue; returns how many tasks ran."""
+    from django.utils.module_loading import autodiscover_modules
+
+    from tidings.tasks.worker import Worker
+
+    def run() -> int:
+        autodiscover_modules("tasks")
+        Worker(worker_id="scheduler").schedule_periodic(timezone.now())
+        return run_tasks()
 
     return run
 

@@ -147,17 +147,10 @@ def test_the_first_checkpoint_needs_a_log_linked_from_its_first_event(
 
 
 def test_the_workers_checkpoint_the_log_on_their_schedule(
-    alice, make_post, checkpoint_file, run_tasks
+    alice, make_post, checkpoint_file, run_periodic_tasks
 ):
-    from django.utils import timezone
-    from django.utils.module_loading import autodiscover_modules
-
-    from tidings.tasks.worker import Worker
-
     make_post(alice, "not a legal act, so no checkpoint yet")
     assert not checkpoint_file.exists()
-    autodiscover_modules("tasks")  # what a worker does when it starts
-    Worker(worker_id="scheduler").schedule_periodic(timezone.now())
-    run_tasks()
+    run_periodic_tasks()
     [checkpoint] = _lines(checkpoint_file)
     assert checkpoint["seq"] == ChainHead.objects.get(id=1).last_seq

@@ -170,3 +170,14 @@ def test_deleting_a_tombstone_again_changes_nothing(import_order, legal, post, r
     assert AuditEvent.objects.filter(action="post.delete").count() == 1
     reporter.refresh_from_db()
     assert reporter.posts_count == 0
+
+
+def test_the_workers_purge_ended_holds_on_their_schedule(
+    import_order, legal, post, reporter, run_periodic_tasks
+):
+    ordered_and_withheld(import_order, legal, post, "IN")
+    do_delete_post(post, acting_user=reporter)
+    LegalHold.objects.update(ends_at=timezone.now() - timedelta(seconds=1))
+    run_periodic_tasks()
+    assert Post.objects.get(id=post.id).text == ""
+    assert LegalHold.objects.get(post_id=post.id).purged_at is not None
