@@ -1,18 +1,18 @@
-"""When a demand is due: a per-country rule table applied to its receipt time.
+"""When a demand is due: its rule pack's action clock applied to its receipt time.
 
-India's IT Rules 2021 require action within 36 hours of actual knowledge.
-Countries without a rule get ``DEFAULT_DEADLINE`` so that every demand has a clock.
+Every pack has an action rule (India's is the law, 36 hours; elsewhere our own
+service level), so every demand has a clock. See ``legal.jurisdictions``.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-DEADLINES: dict[str, timedelta] = {
-    "IN": timedelta(hours=36),
-}
-DEFAULT_DEADLINE = timedelta(hours=72)
+from tidings.legal.jurisdictions import DEFAULT, pack_for
 
 
-def due_at(country: str, received_at: datetime) -> datetime:
-    return received_at + DEADLINES.get(country.upper(), DEFAULT_DEADLINE)
+def due_at(country: str, received_at: datetime, basis_code: str = "") -> datetime:
+    pack = pack_for(country, basis_code)
+    rule = pack.action or DEFAULT.action
+    assert rule is not None and rule.within is not None
+    return received_at + rule.within

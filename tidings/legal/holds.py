@@ -4,7 +4,7 @@ When an author deletes a post that a legal record points at (a demand item or
 a withholding names the post, or a demand names its author), the post is not
 deleted but becomes a tombstone (``Post.deleted_at``), hidden from everyone.
 Where the demand's jurisdiction requires removed content to be preserved
-(``PRESERVATION``), the text is kept under a ``LegalHold`` that only legal
+(its rule pack's ``preservation``, see ``legal.jurisdictions``), the text is kept under a ``LegalHold`` that only legal
 staff can read, until the hold ends; otherwise it is blanked at once. The
 SHA-256 of the text is kept either way, so a record can be matched to a copy.
 """
@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Q
 
+from tidings.legal.jurisdictions import packs
 from tidings.legal.models import Demand, DemandItem, LegalHold, Withholding
 from tidings.social.models import Post
 
@@ -29,13 +30,15 @@ class Preservation:
     source: str
 
 
-#: Jurisdictions whose rules require removed content to be preserved (country code → rule).
-PRESERVATION: dict[str, Preservation] = {
-    "IN": Preservation(
-        timedelta(days=180),
-        "IT (Intermediary Guidelines and Digital Media Ethics Code) Rules 2021, Rule 3(1)(g)",
-    ),
-}
+def preservation_rules() -> dict[str, Preservation]:
+    """Countries whose rule pack requires removed content to be preserved (code → rule)."""
+    rules: dict[str, Preservation] = {}
+    for pack in packs():
+        rule = pack.preservation
+        if rule is not None and rule.within is not None:
+            for country in pack.countries:
+                rules.setdefault(country, Preservation(rule.within, rule.source))
+    return rules
 
 
 def text_sha256(text: str) -> str:
@@ -56,21 +59,22 @@ def demands_preserving(post: Post) -> list[Demand]:
     named = DemandItem.objects.filter(Q(post_id=post.id) | Q(account_id=post.author_id))
     return list(
         Demand.objects.filter(
-            id__in=named.values("demand_id"), country__in=list(PRESERVATION)
+            id__in=named.values("demand_id"), country__in=list(preservation_rules())
         ).order_by("id")
     )
 
 
 def place_holds(post: Post, demands: list[Demand], now: datetime) -> list[LegalHold]:
     """One hold per demand that requires preserving ``post`` (inside the deleting transaction)."""
+    rules = preservation_rules()
     holds = [
         LegalHold(
             post=post,
             demand=demand,
             country=demand.country,
-            source=PRESERVATION[demand.country].source,
+            source=rules[demand.country].source,
             starts_at=now,
-            ends_at=now + PRESERVATION[demand.country].period,
+            ends_at=now + rules[demand.country].period,
         )
         for demand in demands
     ]

@@ -60,6 +60,10 @@ class DemandStatus(models.TextChoices):
     IN_REVIEW = "in_review", "In review"
     ACTIONED = "actioned", "Actioned"
     CLOSED = "closed", "Closed"
+    #: The authority says we have not complied; stays until we answer it (``noncompliance_answered_at``).
+    NONCOMPLIANCE_NOTICE = "noncompliance_notice", "Non-compliance notice"
+    #: The authority withdrew the order; its withholdings were lifted ("order withdrawn"). Final.
+    WITHDRAWN = "withdrawn", "Withdrawn"
 
 
 class Demand(models.Model):
@@ -76,8 +80,21 @@ class Demand(models.Model):
     due_at = models.DateTimeField(null=True, blank=True)
     confidential = models.BooleanField(default=False)
     status = models.CharField(
-        max_length=16, choices=DemandStatus.choices, default=DemandStatus.RECEIVED
+        max_length=24, choices=DemandStatus.choices, default=DemandStatus.RECEIVED
     )
+    #: ``jurisdictions.RulePack.code`` chosen at intake from country and legal basis.
+    rule_pack = models.CharField(max_length=32, blank=True)
+    #: Clocks' "met at" moments (see ``legal.clocks``).
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    #: When no matched item was left pending or escalated (first time).
+    actioned_at = models.DateTimeField(null=True, blank=True)
+    #: When a status update telling the authority the effect given was sent.
+    authority_informed_at = models.DateTimeField(null=True, blank=True)
+    noncompliance_received_at = models.DateTimeField(null=True, blank=True)
+    noncompliance_answered_at = models.DateTimeField(null=True, blank=True)
+    #: A hearing the authority has called (Blocking Rules 2009, Rule 8), if any.
+    hearing_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
     original_filename = models.CharField(max_length=255, blank=True)
     original_content_type = models.CharField(max_length=100, blank=True)
     original_bytes = models.BinaryField(blank=True, default=b"")
@@ -140,6 +157,13 @@ class DemandItem(models.Model):
     )
     match_status = models.CharField(max_length=16, choices=MatchStatus.choices)
     match_reason = models.CharField(max_length=300, blank=True)
+    #: Where in the original file the line was found: "line 12", "row 7", "page 2, line 14".
+    place = models.CharField(max_length=64, blank=True)
+    #: A local account offered to the reviewer for an unknown line (e.g. the namesake of a
+    #: handle on another server); it becomes ``account`` only when a reviewer accepts it.
+    suggested_account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     review_state = models.CharField(
         max_length=16, choices=ReviewState.choices, default=ReviewState.PENDING
     )
@@ -315,3 +339,138 @@ class LegalHold(models.Model):
 
     def __str__(self) -> str:
         return f"hold on post {self.post_id} until {self.ends_at:%Y-%m-%d}"
+
+
+class Direction(models.TextChoices):
+    INBOUND = "inbound", "From the authority"
+    OUTBOUND = "outbound", "To the authority"
+
+
+class CorrespondenceKind(models.TextChoices):
+    ORDER = "order", "Order"
+    ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement of receipt"
+    CLARIFICATION_REQUEST = "clarification_request", "Request for clarification"
+    REPRESENTATION = "representation", "Representation / objection"
+    HEARING_NOTICE = "hearing_notice", "Hearing notice"
+    COMMITTEE_DECISION = "committee_decision", "Committee decision"
+    NONCOMPLIANCE_NOTICE = "noncompliance_notice", "Non-compliance notice"
+    NONCOMPLIANCE_RESPONSE = "noncompliance_response", "Response to a non-compliance notice"
+    STATUS_UPDATE = "status_update", "Status update"
+    WITHDRAWAL = "withdrawal", "Withdrawal"
+    OTHER = "other", "Other"
+
+
+class Channel(models.TextChoices):
+    PORTAL = "portal", "Portal"
+    EMAIL = "email", "E-mail"
+    LETTER = "letter", "Letter"
+    HAND_DELIVERY = "hand_delivery", "Hand delivery"
+
+
+class Correspondence(models.Model):
+    """One message in a demand's thread with its authority, inbound or outbound.
+
+    Never edited or deleted. ``document_html`` is a generated document
+    (acknowledgement, status update, response) as sent; its PDF is an attachment.
+    """
+
+    demand = models.ForeignKey(Demand, on_delete=models.PROTECT, related_name="correspondence")
+    direction = models.CharField(max_length=8, choices=Direction.choices)
+    kind = models.CharField(max_length=24, choices=CorrespondenceKind.choices)
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    subject = models.CharField(max_length=300, blank=True)
+    body = models.TextField(blank=True)
+    document_html = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["demand", "created_at"], name="correspondence_thread")]
+
+    def __str__(self) -> str:
+        return f"{self.direction} {self.kind} on demand {self.demand_id}"
+
+
+class Attachment(models.Model):
+    """A file of a message, stored verbatim with its SHA-256."""
+
+    correspondence = models.ForeignKey(
+        Correspondence, on_delete=models.PROTECT, related_name="attachments"
+    )
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    content = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class AuthorityMember(models.Model):
+    """Binds an account with role ``authority`` to the one Authority it speaks for."""
+
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="authority_membership"
+    )
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="members")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.account_id} for {self.authority_id}"
+
+
+class AppealStatus(models.TextChoices):
+    FILED = "filed", "Filed"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    GRANTED = "granted", "Granted"
+    REJECTED = "rejected", "Rejected"
+
+
+class Appeal(models.Model):
+    """An affected user contests a withholding; granted lifts it ("appeal granted")."""
+
+    withholding = models.ForeignKey(Withholding, on_delete=models.PROTECT, related_name="appeals")
+    appellant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="legal_appeals"
+    )
+    text = models.TextField(max_length=2000)
+    status = models.CharField(
+        max_length=16, choices=AppealStatus.choices, default=AppealStatus.FILED
+    )
+    filed_at = models.DateTimeField(default=timezone.now)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "filed_at"], name="appeal_queue")]
+
+    def __str__(self) -> str:
+        return f"appeal {self.id} on withholding {self.withholding_id}"
+
+
+class ClockReminder(models.Model):
+    """A reminder sent for one clock of one demand or appeal, so none is sent twice."""
+
+    #: "demand:<id>" or "appeal:<id>".
+    subject = models.CharField(max_length=40)
+    clock = models.CharField(max_length=32)
+    kind = models.CharField(max_length=16, help_text="'soon' or 'overdue'")
+    due_at = models.DateTimeField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject", "clock", "kind", "due_at"], name="clockreminder_once"
+            )
+        ]

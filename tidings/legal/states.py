@@ -51,16 +51,29 @@ def derived_status(counts: dict[str, int], matched_total: int) -> str:
     return DemandStatus.CLOSED
 
 
+#: Statuses set by the dialogue with the authority, not derived from items: a withdrawn
+#: demand stays withdrawn; a non-compliance notice stays until answered.
+STICKY_STATUSES = frozenset({DemandStatus.WITHDRAWN, DemandStatus.NONCOMPLIANCE_NOTICE})
+
+
 def refresh_demand_status(demand: Demand) -> str:
+    """Derive the status from the items, and stamp ``actioned_at`` the first time none is left undecided."""
     counts = dict(
         DemandItem.objects.filter(demand=demand, match_status=MatchStatus.MATCHED)
         .values_list("review_state")
         .annotate(n=Count("id"))
     )
     status = derived_status(counts, sum(counts.values()))
-    if status != demand.status:
-        Demand.objects.filter(id=demand.id).update(status=status)
-        demand.status = status
+    changes: dict[str, object] = {}
+    undecided = counts.get("pending", 0) + counts.get("escalated", 0)
+    if demand.actioned_at is None and undecided == 0 and sum(counts.values()):
+        changes["actioned_at"] = demand.actioned_at = timezone.now()
+    if demand.status in STICKY_STATUSES:
+        status = demand.status
+    elif status != demand.status:
+        changes["status"] = demand.status = status
+    if changes:
+        Demand.objects.filter(id=demand.id).update(**changes)
     return status
 
 

@@ -31,6 +31,8 @@ class Role(models.TextChoices):
     LEGAL = "legal", "Legal"
     LEGAL_ADMIN = "legal_admin", "Legal admin"
     ADMIN = "admin", "Admin"
+    #: Speaks for one legal Authority (``legal.AuthorityMember``): uses the portal only.
+    AUTHORITY = "authority", "Authority"
 
 
 class AccountKind(models.TextChoices):

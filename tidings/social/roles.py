@@ -13,6 +13,7 @@ the actions that document it accept it.
 | set roles               |      |           |       |             | yes   |
 | use the legal desk      |      |           | yes   | yes         | yes   |
 | administer the desk     |      |           |       | yes         | yes   |
+| use the authority portal (role ``authority``, bound to one Authority; nothing else)  |
 
 A moderator may suspend ordinary users only: staff accounts answer to an admin.
 Nobody changes their own role or suspends themselves.
@@ -32,6 +33,7 @@ class Permission(StrEnum):
     SET_ROLES = "set_roles"
     USE_LEGAL_DESK = "use_legal_desk"
     ADMINISTER_LEGAL_DESK = "administer_legal_desk"
+    USE_AUTHORITY_PORTAL = "use_authority_portal"
 
 
 PERMISSIONS: dict[Permission, frozenset[str]] = {
@@ -40,6 +42,7 @@ PERMISSIONS: dict[Permission, frozenset[str]] = {
     Permission.SET_ROLES: frozenset({Role.ADMIN}),
     Permission.USE_LEGAL_DESK: frozenset({Role.LEGAL, Role.LEGAL_ADMIN, Role.ADMIN}),
     Permission.ADMINISTER_LEGAL_DESK: frozenset({Role.LEGAL_ADMIN, Role.ADMIN}),
+    Permission.USE_AUTHORITY_PORTAL: frozenset({Role.AUTHORITY}),
 }
 
 #: Refusal messages, phrased as what the account tried to do.
@@ -49,6 +52,7 @@ REFUSALS: dict[Permission, str] = {
     Permission.SET_ROLES: "Only an admin can change roles.",
     Permission.USE_LEGAL_DESK: "The legal desk is for the legal team only.",
     Permission.ADMINISTER_LEGAL_DESK: "Only a legal admin can do that.",
+    Permission.USE_AUTHORITY_PORTAL: "The portal is for the authorities we correspond with.",
 }
 
 

@@ -40,8 +40,17 @@ from tidings.lib.errors import InvalidInput
 from tidings.lib.locks import lock_legal_state
 from tidings.social.models import Account
 
-#: An emergency order's withholdings lapse this long after receipt unless confirmed.
+#: An emergency order's withholdings lapse this long after receipt unless confirmed, where
+#: its rule pack has no lapse rule of its own (India's: Blocking Rules 2009, Rule 9, 48 h).
 EMERGENCY_LAPSE = timedelta(hours=48)
+
+
+def emergency_lapse(demand: Demand) -> timedelta:
+    from tidings.legal.clocks import demand_pack
+
+    rule = demand_pack(demand).emergency_lapse
+    return rule.within if rule is not None and rule.within is not None else EMERGENCY_LAPSE
+
 
 Action = Literal["withhold", "decline", "escalate"]
 ACTIONS: dict[str, str] = {
@@ -55,7 +64,7 @@ def emergency_lapse_at(demand: Demand) -> datetime | None:
     """When an unconfirmed emergency order's withholdings lapse (None if not applicable)."""
     if demand.kind != DemandKind.EMERGENCY_ORDER or demand.confirmed_at is not None:
         return None
-    return demand.received_at + EMERGENCY_LAPSE
+    return demand.received_at + emergency_lapse(demand)
 
 
 def _select_items(demand: Demand, item_ids: Sequence[int] | str) -> list[DemandItem]:
@@ -179,7 +188,7 @@ def do_confirm_demand(demand: Demand, *, acting_user: Account) -> Demand:
     if demand.confirmed_at is not None:
         raise InvalidInput("This order is already confirmed.")
     now = timezone.now()
-    lapse = demand.received_at + EMERGENCY_LAPSE
+    lapse = demand.received_at + emergency_lapse(demand)
     if now >= lapse:
         raise InvalidInput(
             "This emergency order lapsed 48 hours after receipt; it cannot be confirmed."

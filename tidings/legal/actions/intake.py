@@ -32,6 +32,7 @@ from tidings.audit.chain import EventSpec, record_events
 from tidings.audit.models import AuditEvent
 from tidings.legal.deadlines import due_at
 from tidings.legal.intake import ParsedOrder, ResolvedLine, parse_order, resolve_targets
+from tidings.legal.jurisdictions import pack_for
 from tidings.legal.models import (
     Authority,
     AuthorityKind,
@@ -62,6 +63,7 @@ _ITEM_FIELDS = (
     "post",
     "match_status",
     "match_reason",
+    "place",
     "review_state",
     "decision_reason",
 )
@@ -121,6 +123,7 @@ def _write_items(demand: Demand, lines: Sequence[ResolvedLine]) -> None:
             r.post_id,
             r.status,
             r.reason[:300],
+            (r.line.place or f"line {r.line.line_number}")[:64],
             pending,
             "",
         )
@@ -259,7 +262,8 @@ def do_import_demand(
             legal_basis_code=legal_basis_code.strip(),
             kind=kind,
             received_at=received_at,
-            due_at=due_at(code, received_at),
+            due_at=due_at(code, received_at, legal_basis_code.strip()),
+            rule_pack=pack_for(code, legal_basis_code.strip()).code,
             confidential=confidential,
             status=DemandStatus.RECEIVED if in_one else DemandStatus.IMPORTING,
             original_filename=filename[:255],

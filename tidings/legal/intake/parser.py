@@ -47,6 +47,8 @@ class ParsedLine:
     foreign_post_id: int | None = None
     host: str | None = None
     line_count: int = 1
+    #: Where it was found when not a plain line number: "row 7", "page 2, line 14".
+    place: str = ""
 
 
 @dataclass(frozen=True, slots=True)
