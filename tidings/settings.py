@@ -132,6 +132,11 @@ TIDINGS_TRUSTED_PROXIES = env.list("TIDINGS_TRUSTED_PROXIES", default=[])
 #: Resolve the viewer's country from the client address (database shipped in geoip2fast).
 TIDINGS_GEOIP = env.bool("TIDINGS_GEOIP", default=True)
 
+#: India's action clock (IT Rules 2021, Rule 3(1)(d): 36 hours); amendments change it.
+TIDINGS_IN_ACTION_HOURS = env.int("TIDINGS_IN_ACTION_HOURS", default=36)
+if TIDINGS_IN_ACTION_HOURS <= 0:
+    raise ValueError("TIDINGS_IN_ACTION_HOURS must be a positive number of hours")
+
 #: Sign-ups: "open", "approval" (staff approve each one) or "closed".
 TIDINGS_REGISTRATIONS = env.str("TIDINGS_REGISTRATIONS", default="open")
 if TIDINGS_REGISTRATIONS not in ("open", "approval", "closed"):

@@ -131,7 +131,9 @@ class DemandIn(Schema):
     received_at: datetime | None = Field(
         None, description="When the order arrived (now if absent)."
     )
-    confidential: bool = False
+    confidential: bool | None = Field(
+        None, description="Hold notices back; absent: as the rule pack says (India: yes)."
+    )
     targets: list[str] | str | None = None
     column: str | int | None = Field(
         None, description="For a file: the column to read (header name or 1-based number)."

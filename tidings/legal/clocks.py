@@ -3,9 +3,11 @@
 A clock is a rule applied to a moment: it is due at ``start + rule.within``
 and met at the moment the act was done (``None`` while it is not). It is
 overdue when it is not met and ``now`` has reached its due moment; met late
-when it was met after it. Every clock says whether it is law or our policy,
-and which rule it comes from. Moments are stored and compared in UTC and
-shown in the pack's zone (IST for India).
+when it was met after it (met exactly at the due moment is met, not late).
+A hearing is an *event*: it is due until it is held, and then met. Every
+clock says whether it is law or our policy, and which rule it comes from.
+Moments are stored and compared in UTC and shown in the pack's zone (IST for
+India).
 """
 
 from __future__ import annotations
@@ -16,7 +18,11 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from tidings.legal.jurisdictions import Rule, RulePack, pack_by_code, pack_for
-from tidings.legal.models import Appeal, Demand, DemandKind
+from tidings.legal.models import Appeal, Demand, DemandKind, DemandStatus
+
+#: Statuses in which a demand's clocks no longer run (the order was withdrawn, or its
+#: import discarded): nothing is due on it any more.
+STOPPED_STATUSES = frozenset({DemandStatus.WITHDRAWN, DemandStatus.DISCARDED})
 
 
 class ClockState(StrEnum):
@@ -56,6 +62,8 @@ class Clock:
     due_at: datetime
     met_at: datetime | None
     zone: str = "UTC"
+    #: A date (a hearing) rather than a deadline: met once it has passed, never overdue.
+    event: bool = False
 
     @property
     def label(self) -> str:
@@ -65,7 +73,23 @@ class Clock:
     def law(self) -> bool:
         return self.rule.law
 
+    @property
+    def source(self) -> str:
+        return self.rule.source
+
+    def met_moment(self, now: datetime) -> datetime | None:
+        """When it was met; a held hearing was met when it was held."""
+        if self.event and self.met_at is None and now >= self.due_at:
+            return self.due_at
+        return self.met_at
+
+    def is_open(self, now: datetime) -> bool:
+        """Not met yet (due or overdue)."""
+        return self.state(now) in (ClockState.DUE, ClockState.OVERDUE)
+
     def state(self, now: datetime) -> ClockState:
+        if self.event:
+            return ClockState.MET if now >= self.due_at else ClockState.DUE
         if self.met_at is not None:
             return ClockState.MET if self.met_at <= self.due_at else ClockState.MET_LATE
         return ClockState.OVERDUE if now >= self.due_at else ClockState.DUE
@@ -82,6 +106,10 @@ class Clock:
         from tidings.legal.queries import clock as span_text
 
         state = self.state(now)
+        if self.event:
+            if state == ClockState.MET:
+                return f"held at {self.local_text(self.due_at)}"
+            return span_text(self.due_at, now, ahead="in", behind="")
         if state == ClockState.MET:
             return f"met at {self.local_text(self.met_at)}"  # type: ignore[arg-type]
         if state == ClockState.MET_LATE:
@@ -108,8 +136,9 @@ def demand_clocks(demand: Demand) -> list[Clock]:
     - acknowledge: from receipt, met when an acknowledgement was sent;
     - action: from receipt, met when no matched item was left undecided;
     - lapse (unconfirmed or confirmed emergency orders): from receipt, met when confirmed;
-    - hearing: due at the hearing the authority called (nothing to meet: it is a date);
-    - inform the authority (where a law asks): from the action, met by a status update;
+    - hearing: due at the hearing the authority called (an event: met once held);
+    - inform the authority (where the pack has the rule): from the action, met by a
+      status update;
     - non-compliance: from the notice's receipt, met when answered.
     """
     pack = demand_pack(demand)
@@ -127,8 +156,10 @@ def demand_clocks(demand: Demand) -> list[Clock]:
             )
         )
     if demand.hearing_at is not None and pack.hearing_notice is not None:
-        clocks.append(Clock(ClockKey.HEARING, pack.hearing_notice, demand.hearing_at, None, zone))
-    if pack.inform_authority is not None and pack.inform_authority.law:
+        clocks.append(
+            Clock(ClockKey.HEARING, pack.hearing_notice, demand.hearing_at, None, zone, event=True)
+        )
+    if pack.inform_authority is not None:
         clocks.append(
             _clock(
                 ClockKey.INFORM_AUTHORITY,
@@ -148,6 +179,16 @@ def demand_clocks(demand: Demand) -> list[Clock]:
         )
     )
     return [c for c in clocks if c is not None]
+
+
+def appeal_pack(appeal: Appeal) -> RulePack:
+    """The pack of the demand behind the appealed withholding (``DEFAULT`` without one)."""
+    item = appeal.withholding.demand_item
+    return demand_pack(item.demand) if item is not None else pack_by_code("DEFAULT")
+
+
+def clock_for(clocks: list[Clock], key: ClockKey) -> Clock | None:
+    return next((c for c in clocks if c.key == key), None)
 
 
 def appeal_clocks(appeal: Appeal, pack: RulePack) -> list[Clock]:

@@ -132,19 +132,28 @@ BLOCKING_RULES_2009 = (
 
 
 def _in_action_hours() -> int:
-    return int(getattr(settings, "TIDINGS_IN_ACTION_HOURS", 36))
+    hours = int(getattr(settings, "TIDINGS_IN_ACTION_HOURS", 36))
+    if hours <= 0:
+        raise ValueError("TIDINGS_IN_ACTION_HOURS must be a positive number of hours.")
+    return hours
 
 
 def india() -> RulePack:
-    """India: IT Act s.69A, the 2009 Blocking Rules and the IT Rules 2021."""
+    """India: IT Act s.69A, the 2009 Blocking Rules and the IT Rules 2021.
+
+    Acknowledging an order within 24 hours is our service level, not the law;
+    acting within 36 hours, the emergency lapse, the hearing notice, confidentiality,
+    preservation and the grievance clocks are the law.
+    """
+    hours = _in_action_hours()
     return RulePack(
         code="IN-69A",
         name="India: IT Act s.69A, Blocking Rules 2009, IT Rules 2021",
         countries=frozenset({"IN"}),
         acknowledge=POLICY_ACKNOWLEDGE,
         action=Rule(
-            f"{IT_RULES_2021}, Rule 3(1)(d): act within 36 hours of actual knowledge",
-            _in_action_hours() * HOUR,
+            f"{IT_RULES_2021}, Rule 3(1)(d): act within {hours} hours of actual knowledge",
+            hours * HOUR,
             note="Configurable (TIDINGS_IN_ACTION_HOURS): amendments shorten it.",
         ),
         emergency_lapse=Rule(
@@ -155,7 +164,6 @@ def india() -> RulePack:
         hearing_notice=Rule(
             f"{BLOCKING_RULES_2009}, Rule 8: at least 48 hours' notice of a hearing", 48 * HOUR
         ),
-        inform_authority=POLICY_ACKNOWLEDGE,
         noncompliance_response=POLICY_NONCOMPLIANCE,
         confidential_by_default=Rule(
             f"{BLOCKING_RULES_2009}, Rule 16: requests and actions are kept confidential"
@@ -183,6 +191,7 @@ def india() -> RulePack:
             ),
         ),
         timezone="Asia/Kolkata",
+        scope_note="Tidings policy: withhold in India only, where the order has effect.",
         sources=(
             "Information Technology Act, 2000, section 69A",
             BLOCKING_RULES_2009,
@@ -270,7 +279,7 @@ US = RulePack(
     external_routes=(ExternalRoute("the courts", "First Amendment; 47 U.S.C. § 230"),),
     geo_blocking=GeoBlocking.COURT_ORDER_ONLY,
     timezone="America/New_York",
-    scope_note="Tidings policy: no geo-blocking in the US unless a court orders it.",
+    scope_note="Tidings policy: no geo-blocking in the US; decline unless a court order.",
     sources=("Tidings policy on US government requests",),
 )
 
@@ -286,6 +295,21 @@ DEFAULT = RulePack(
     appeal_window=POLICY_APPEAL_WINDOW,
     sources=("Tidings policy",),
 )
+
+
+def withholding_refusal(pack: RulePack, kind: str) -> str | None:
+    """Why ``pack`` forbids withholding on a demand of ``kind`` (a ``DemandKind``), or None."""
+    if pack.geo_blocking == GeoBlocking.COURT_ORDER_ONLY and kind != "court_order":
+        return (
+            f"{pack.name}: {pack.scope_note} This demand is not a court order, "
+            "so its items can only be declined (or escalated)."
+        )
+    return None
+
+
+def confidential_by_default(pack: RulePack) -> bool:
+    """Whether a new demand under ``pack`` is confidential unless intake says otherwise."""
+    return pack.confidential_by_default is not None
 
 
 def packs() -> tuple[RulePack, ...]:

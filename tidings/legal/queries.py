@@ -26,7 +26,13 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from tidings.audit.models import AuditEvent
-from tidings.legal.actions.decisions import emergency_lapse_at
+from tidings.legal.clocks import (
+    STOPPED_STATUSES,
+    ClockKey,
+    ClockState,
+    clock_for,
+    demand_clocks,
+)
 from tidings.legal.models import (
     Authority,
     Demand,
@@ -138,7 +144,11 @@ def deadline_clock(due_at: datetime | None, now: datetime) -> str:
 
 @dataclass(frozen=True)
 class Deadline:
-    """A demand's clock: the text, whether it is overdue, and the emergency lapse if any."""
+    """A demand's action clock (the text, overdue, open) and its emergency lapse if any.
+
+    Read from ``legal.clocks``: open while the action clock is not met; the lapse
+    is shown while an emergency order is unconfirmed.
+    """
 
     text: str
     overdue: bool
@@ -148,13 +158,18 @@ class Deadline:
 
 
 def demand_deadline(demand: Demand, now: datetime) -> Deadline:
-    lapse = emergency_lapse_at(demand)
+    clocks = demand_clocks(demand)
+    action = clock_for(clocks, ClockKey.ACTION)
+    lapse = clock_for(clocks, ClockKey.LAPSE)
+    lapse_at = lapse.due_at if lapse is not None and lapse.met_at is None else None
     return Deadline(
-        text=deadline_clock(demand.due_at, now),
-        overdue=demand.due_at is not None and demand.due_at <= now,
-        open=demand.status in OPEN_STATUSES,
-        lapse_at=lapse,
-        lapse_text=clock(lapse, now, ahead="lapses in", behind="lapsed"),
+        text=action.text(now) if action is not None else "",
+        overdue=action is not None and action.state(now) == ClockState.OVERDUE,
+        open=action is not None
+        and action.is_open(now)
+        and demand.status not in STOPPED_STATUSES,
+        lapse_at=lapse_at,
+        lapse_text=clock(lapse_at, now, ahead="lapses in", behind="lapsed"),
     )
 
 

@@ -88,7 +88,10 @@ class IntakeForm(forms.Form):
     confidential = forms.BooleanField(
         label="Confidential order",
         required=False,
-        help_text="Notices to the people affected wait until a legal admin releases them.",
+        help_text=(
+            "Notices to the people affected wait until a legal admin releases them. "
+            "Orders whose law requires it (India) are confidential even if unticked."
+        ),
     )
     column = forms.CharField(
         label="Target column",

@@ -22,6 +22,8 @@ from tidings.legal.actions.withholding import (
     check_until,
     withhold_event,
 )
+from tidings.legal.clocks import demand_pack
+from tidings.legal.jurisdictions import withholding_refusal
 from tidings.legal.models import (
     Demand,
     DemandItem,
@@ -46,8 +48,6 @@ EMERGENCY_LAPSE = timedelta(hours=48)
 
 
 def emergency_lapse(demand: Demand) -> timedelta:
-    from tidings.legal.clocks import demand_pack
-
     rule = demand_pack(demand).emergency_lapse
     return rule.within if rule is not None and rule.within is not None else EMERGENCY_LAPSE
 
@@ -126,6 +126,9 @@ def do_decide_items(
     now = timezone.now()
     withholdings: list[Withholding] = []
     if action == "withhold":
+        refusal = withholding_refusal(demand_pack(demand), demand.kind)
+        if refusal is not None:
+            raise InvalidInput(refusal)
         unmatched = [i for i in items if i.match_status != MatchStatus.MATCHED]
         if unmatched:
             raise InvalidInput(

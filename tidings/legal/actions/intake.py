@@ -32,7 +32,7 @@ from tidings.audit.chain import EventSpec, record_events
 from tidings.audit.models import AuditEvent
 from tidings.legal.deadlines import due_at
 from tidings.legal.intake import ParsedOrder, ResolvedLine, parse_order, resolve_targets
-from tidings.legal.jurisdictions import pack_for
+from tidings.legal.jurisdictions import confidential_by_default, pack_for
 from tidings.legal.models import (
     Authority,
     AuthorityKind,
@@ -225,7 +225,7 @@ def do_import_demand(
     kind: str = DemandKind.ORDER,
     authority_kind: str = AuthorityKind.MINISTRY,
     received_at: datetime | None = None,
-    confidential: bool = False,
+    confidential: bool | None = None,
     filename: str = "",
     content_type: str = "",
     column: str | int | None = None,
@@ -234,7 +234,8 @@ def do_import_demand(
     """A new demand with one item per line of ``data``, kept verbatim; nothing is created if unreadable.
 
     Up to ``IMPORT_CHUNK_LINES`` lines: one transaction. More: see the module
-    docstring (status ``importing`` until the last chunk commits).
+    docstring (status ``importing`` until the last chunk commits). ``confidential``
+    None means the rule pack's default (India's orders are confidential, Rule 16).
     """
     check_desk_access(acting_user)
     code = check_demand_fields(
@@ -248,6 +249,9 @@ def do_import_demand(
     received_at = received_at or timezone.now()
     if timezone.is_naive(received_at):
         received_at = timezone.make_aware(received_at, UTC)
+    pack = pack_for(code, legal_basis_code.strip())
+    if confidential is None:
+        confidential = confidential_by_default(pack)
     chunks = _chunks(resolved)
     in_one = len(chunks) <= 1
     with transaction.atomic():
@@ -263,7 +267,7 @@ def do_import_demand(
             kind=kind,
             received_at=received_at,
             due_at=due_at(code, received_at, legal_basis_code.strip()),
-            rule_pack=pack_for(code, legal_basis_code.strip()).code,
+            rule_pack=pack.code,
             confidential=confidential,
             status=DemandStatus.RECEIVED if in_one else DemandStatus.IMPORTING,
             original_filename=filename[:255],

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,12 @@ class Command(BaseCommand):
         )
         imp.add_argument("--emergency", action="store_true", help="An emergency (interim) order.")
         imp.add_argument("--court-order", action="store_true", help="An order of a court.")
-        imp.add_argument("--confidential", action="store_true", help="Hold notices back.")
+        imp.add_argument(
+            "--confidential",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help="Hold notices back (default: as the rule pack says; India: yes).",
+        )
         imp.add_argument(
             "--column", default=None, help="Target column: header name or 1-based index."
         )

@@ -127,7 +127,7 @@ def demand_new(request: HttpRequest) -> HttpResponse:
                 legal_basis_code=form.cleaned_data["legal_basis_code"],
                 kind=form.cleaned_data["kind"],
                 received_at=form.cleaned_data["received_at"],
-                confidential=form.cleaned_data["confidential"],
+                confidential=form.cleaned_data["confidential"] or None,  # unticked: the pack decides
                 filename=filename,
                 content_type=content_type,
                 column=form.column_value(),
