@@ -164,6 +164,7 @@ def import_order(legal):
         fields.setdefault("country", "IN")
         fields.setdefault("reference", "MEITY/2021/001")
         fields.setdefault("acting_user", legal)
+        fields.setdefault("confidential", False)  # India's default is confidential
         return do_import_demand(text, **fields)
 
     return run

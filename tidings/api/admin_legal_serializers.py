@@ -13,9 +13,11 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from ninja import Schema
 
 from tidings.api.serializers import iso
+from tidings.legal.clocks import Clock, demand_clocks, demand_pack
 from tidings.legal.models import Demand, DemandItem, MatchStatus, ReviewState, Withholding
 
 #: The keys of ``Demand.counts``: items by match status, then matched items by review state.
@@ -43,6 +45,23 @@ class CountsOut(Schema):
     lifted: int
 
 
+class RulePackOut(Schema):
+    code: str
+    name: str
+
+
+class ClockOut(Schema):
+    """One clock: due and met moments (UTC), its state, and whether it is law or our policy."""
+
+    key: str
+    label: str
+    due_at: str
+    met_at: str | None
+    state: Literal["due", "overdue", "met", "met_late"]
+    law: bool
+    source: str
+
+
 class DemandOut(Schema):
     id: str
     authority: AuthorityOut
@@ -59,6 +78,8 @@ class DemandOut(Schema):
     notices_released_at: str | None
     counts: CountsOut
     public_notice_url: str
+    rule_pack: RulePackOut
+    clocks: list[ClockOut]
 
 
 class ItemAccountOut(Schema):
@@ -110,9 +131,22 @@ def _id(value: int | None) -> str | None:
     return None if value is None else str(value)
 
 
+def clock_json(clock: Clock, now: datetime) -> dict[str, Any]:
+    return {
+        "key": str(clock.key),
+        "label": clock.label,
+        "due_at": iso(clock.due_at),
+        "met_at": iso(clock.met_moment(now)),
+        "state": str(clock.state(now)),
+        "law": clock.law,
+        "source": clock.source,
+    }
+
+
 def demand_json(request: HttpRequest, demand: Demand, counts: Mapping[str, int]) -> dict[str, Any]:
     """A Demand; ``demand.authority`` must be loaded and ``counts`` keyed by ``COUNT_KEYS``."""
     authority = demand.authority
+    pack, now = demand_pack(demand), timezone.now()
     notice = reverse("transparency:demand_notice", args=[demand.id])
     return {
         "id": str(demand.id),
@@ -135,6 +169,8 @@ def demand_json(request: HttpRequest, demand: Demand, counts: Mapping[str, int])
         "notices_released_at": iso(demand.notices_released_at),
         "counts": {key: counts.get(key, 0) for key in COUNT_KEYS},
         "public_notice_url": request.build_absolute_uri(notice),
+        "rule_pack": {"code": pack.code, "name": pack.name},
+        "clocks": [clock_json(c, now) for c in demand_clocks(demand)],
     }
 
 

@@ -70,6 +70,43 @@ class DueClock:
         return f"{self.demand.authority.name} {self.demand.reference}"
 
 
+@dataclass(frozen=True)
+class ClockRow:
+    """One clock of a demand as shown at ``now``: its state and the words for it."""
+
+    clock: Clock
+    state: ClockState
+    text: str
+
+    @property
+    def overdue(self) -> bool:
+        return self.state == ClockState.OVERDUE
+
+    @property
+    def met_late(self) -> bool:
+        return self.state == ClockState.MET_LATE
+
+    @property
+    def met_at(self) -> datetime | None:
+        return self.clock.met_at
+
+
+@dataclass(frozen=True)
+class DemandClocks:
+    """A demand's rule pack and every clock of it, at ``now``."""
+
+    pack: RulePack
+    rows: list[ClockRow]
+    stopped: bool
+
+
+def clocks_of_demand(demand: Demand, now: datetime | None = None) -> DemandClocks:
+    """The pack and clocks the desk page and the admin API show for ``demand``."""
+    now = now or timezone.now()
+    rows = [ClockRow(c, c.state(now), c.text(now)) for c in demand_clocks(demand)]
+    return DemandClocks(demand_pack(demand), rows, demand.status in STOPPED_STATUSES)
+
+
 def _candidate_demands(now: datetime):
     unmet = (
         Q(acknowledged_at__isnull=True)
@@ -119,7 +156,9 @@ def due_clocks(now: datetime | None = None, *, within: timedelta = DUE_SOON) -> 
     return [d for d in open_clocks(now) if d.clock.due_at <= now + within]
 
 
-def access_due_clocks(*, acting_user: Account | None, now: datetime | None = None) -> list[DueClock]:
+def access_due_clocks(
+    *, acting_user: Account | None, now: datetime | None = None
+) -> list[DueClock]:
     """The dashboard's clocks, for desk staff only (``NotPermitted`` for anyone else)."""
     check_desk_access(acting_user)
     return due_clocks(now)

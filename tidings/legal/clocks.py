@@ -101,6 +101,15 @@ class Clock:
         """``moment`` in the pack's zone, e.g. "2021-02-11 09:30 IST"."""
         return self.local(moment).strftime("%Y-%m-%d %H:%M %Z")
 
+    @property
+    def due_local(self) -> str:
+        """The due moment in the pack's zone."""
+        return self.local_text(self.due_at)
+
+    @property
+    def met_local(self) -> str:
+        return self.local_text(self.met_at) if self.met_at is not None else ""
+
     def text(self, now: datetime) -> str:
         """ "due in 5 h", "overdue by 2 h", "met at 2021-02-10 14:00 IST" (or "met late at")."""
         from tidings.legal.queries import clock as span_text

@@ -165,9 +165,7 @@ def demand_deadline(demand: Demand, now: datetime) -> Deadline:
     return Deadline(
         text=action.text(now) if action is not None else "",
         overdue=action is not None and action.state(now) == ClockState.OVERDUE,
-        open=action is not None
-        and action.is_open(now)
-        and demand.status not in STOPPED_STATUSES,
+        open=action is not None and action.is_open(now) and demand.status not in STOPPED_STATUSES,
         lapse_at=lapse_at,
         lapse_text=clock(lapse_at, now, ahead="lapses in", behind="lapsed"),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tidings.web.views import accounts, actions, desk, inbox, media, pages
+from tidings.web.views import accounts, actions, desk, desk_clocks, inbox, media, pages
 
 app_name = "web"
 
@@ -32,6 +32,7 @@ urlpatterns = [
     path("settings/profile", accounts.settings_profile, name="settings_profile"),
     path("compose", actions.compose, name="compose"),
     path("desk/demands", desk.demand_list, name="desk_demands"),
+    path("desk/clocks", desk_clocks.clock_dashboard, name="desk_clocks"),
     path("desk/demands/new", desk.demand_new, name="desk_demand_new"),
     path("desk/demands/<int:demand_id>", desk.demand_detail, name="desk_demand"),
     path("desk/demands/<int:demand_id>/decide", desk.decide, name="desk_decide"),

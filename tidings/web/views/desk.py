@@ -127,7 +127,8 @@ def demand_new(request: HttpRequest) -> HttpResponse:
                 legal_basis_code=form.cleaned_data["legal_basis_code"],
                 kind=form.cleaned_data["kind"],
                 received_at=form.cleaned_data["received_at"],
-                confidential=form.cleaned_data["confidential"] or None,  # unticked: the pack decides
+                # Unticked is None: the rule pack decides (India: confidential).
+                confidential=form.cleaned_data["confidential"] or None,
                 filename=filename,
                 content_type=content_type,
                 column=form.column_value(),
