@@ -29,6 +29,7 @@ def withheld_order(make_account, make_post):
         country="IN",
         reference="MEITY/2021/257",
         legal_basis_code="IN-ITA-69A",
+        confidential=False,
         acting_user=legal,
     ).demand
     do_decide_items(demand, "all_matched", action="withhold", reason="order", acting_user=legal)
