@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connections
 from django.utils import timezone
 
 from tidings.legal.actions.intake import do_import_demand
@@ -167,3 +169,45 @@ def test_an_open_appeal_has_clocks_and_a_decided_one_none(order, legal):
     assert mine[0].demand == order
     Appeal.objects.filter(id=appeal.id).update(status="rejected", decided_at=now)
     assert not [d for d in due_clocks(now) if d.appeal is not None]
+
+
+def test_two_workers_at_once_send_each_reminder_and_the_digest_once(
+    concurrent_database, staff, make_account, mailoutbox
+):
+    make_account("kisanvoice")
+    do_import_demand(
+        "@kisanvoice",
+        authority_name="Ministry",
+        country="IN",
+        reference="R-2",
+        received_at=RECEIVED,
+        acting_user=staff[0],
+    )
+    now = RECEIVED + timedelta(hours=31)
+    for job in (send_reminders, send_digest):
+        barrier = threading.Barrier(2)
+        errors: list[BaseException] = []
+
+        def run(job=job) -> None:
+            try:
+                barrier.wait(timeout=30)
+                job(now)
+            except BaseException as error:  # noqa: BLE001 - every failure is the finding
+                errors.append(error)
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=run) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert errors == []
+    subjects = sorted(m.subject for m in mailoutbox)
+    assert subjects == [
+        "Legal desk digest 2021-02-12: 1 overdue, 1 due soon",
+        "Legal desk digest 2021-02-12: 1 overdue, 1 due soon",
+        "Legal desk reminder: 1 now overdue, 1 due soon",
+        "Legal desk reminder: 1 now overdue, 1 due soon",
+    ]
+    assert ClockReminder.objects.count() == 3
