@@ -73,3 +73,16 @@ def test_an_overdue_indian_order_shows_overdue_on_the_list(legal, kisan):
     take_in(legal, "IN", received_at=timezone.now() - timedelta(hours=38, minutes=1))
     (row,) = queries.list_demands(acting_user=legal).rows
     assert row.deadline.overdue and row.deadline.text == "overdue by 2 h"
+
+
+def test_a_changed_action_setting_applies_to_new_orders_not_to_those_taken_in(
+    legal, kisan, settings
+):
+    received = timezone.now() - timedelta(hours=1)
+    before = take_in(legal, "IN", received_at=received)
+    settings.TIDINGS_IN_ACTION_HOURS = 24
+    after = take_in(legal, "IN", reference="2", received_at=received)
+    assert before.due_at == received + timedelta(hours=36)
+    assert after.due_at == received + timedelta(hours=24)
+    action = next(r for r in clocks_of_demand(before).rows if r.clock.key == "action")
+    assert action.clock.due_at == before.due_at

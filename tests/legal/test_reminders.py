@@ -171,6 +171,29 @@ def test_an_open_appeal_has_clocks_and_a_decided_one_none(order, legal):
     assert not [d for d in due_clocks(now) if d.appeal is not None]
 
 
+def run_twice_at_once(job, now: datetime) -> list[BaseException]:
+    """``job(now)`` in two threads released together (two workers); what they raised."""
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            barrier.wait(timeout=30)
+            job(now)
+        except BaseException as error:  # noqa: BLE001 - every failure is the finding
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(t.is_alive() for t in threads), "a worker never finished"
+    return errors
+
+
 def test_two_workers_at_once_send_each_reminder_and_the_digest_once(
     concurrent_database, staff, make_account, mailoutbox
 ):
@@ -184,25 +207,8 @@ def test_two_workers_at_once_send_each_reminder_and_the_digest_once(
         acting_user=staff[0],
     )
     now = RECEIVED + timedelta(hours=31)
-    for job in (send_reminders, send_digest):
-        barrier = threading.Barrier(2)
-        errors: list[BaseException] = []
-
-        def run(job=job) -> None:
-            try:
-                barrier.wait(timeout=30)
-                job(now)
-            except BaseException as error:  # noqa: BLE001 - every failure is the finding
-                errors.append(error)
-            finally:
-                connections.close_all()
-
-        threads = [threading.Thread(target=run) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
-        assert errors == []
+    assert run_twice_at_once(send_reminders, now) == []
+    assert run_twice_at_once(send_digest, now) == []
     subjects = sorted(m.subject for m in mailoutbox)
     assert subjects == [
         "Legal desk digest 2021-02-12: 1 overdue, 1 due soon",

@@ -139,11 +139,22 @@ def _clock(key: ClockKey, rule: Rule | None, start: datetime | None, met, zone: 
     return Clock(key, rule, start + rule.within, met, zone)
 
 
+def _action_clock(demand: Demand, pack: RulePack) -> Clock | None:
+    """Due at ``Demand.due_at``, fixed at intake by the rule then in force (the list sorts by it)."""
+    clock = _clock(
+        ClockKey.ACTION, pack.action, demand.received_at, demand.actioned_at, pack.timezone
+    )
+    if clock is not None and demand.due_at is not None:
+        return Clock(clock.key, clock.rule, demand.due_at, clock.met_at, clock.zone)
+    return clock
+
+
 def demand_clocks(demand: Demand) -> list[Clock]:
     """Every clock that applies to ``demand``, in the order they usually fall due.
 
     - acknowledge: from receipt, met when an acknowledgement was sent;
-    - action: from receipt, met when no matched item was left undecided;
+    - action: from receipt (``Demand.due_at`` once set), met when no matched item was
+      left undecided;
     - lapse (unconfirmed or confirmed emergency orders): from receipt, met when confirmed;
     - hearing: due at the hearing the authority called (an event: met once held);
     - inform the authority (where the pack has the rule): from the action, met by a
@@ -156,7 +167,7 @@ def demand_clocks(demand: Demand) -> list[Clock]:
         _clock(
             ClockKey.ACKNOWLEDGE, pack.acknowledge, demand.received_at, demand.acknowledged_at, zone
         ),
-        _clock(ClockKey.ACTION, pack.action, demand.received_at, demand.actioned_at, zone),
+        _action_clock(demand, pack),
     ]
     if demand.kind == DemandKind.EMERGENCY_ORDER:
         clocks.append(
