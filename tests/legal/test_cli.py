@@ -50,3 +50,13 @@ def test_cli_refuses_an_importer_outside_the_legal_team(tmp_path, make_account):
 def test_cli_names_a_missing_file(legal_admin):
     with pytest.raises(CommandError, match="No such file"):
         import_order_file("/nonexistent/order.csv")
+
+
+@pytest.mark.parametrize(("options", "confidential"), [((), True), (("--no-confidential",), False)])
+def test_cli_leaves_confidentiality_to_the_pack_unless_told(
+    tmp_path, legal_admin, options, confidential
+):
+    order = tmp_path / "order.txt"
+    order.write_text("@ghost\n")
+    import_order_file(str(order), *options)  # India: confidential by default
+    assert Demand.objects.get().confidential is confidential

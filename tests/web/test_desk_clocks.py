@@ -76,3 +76,42 @@ def test_the_dashboard_is_for_desk_staff_only(signed_in, make_account, role):
 def test_signed_out_visitors_are_sent_to_sign_in(client):
     response = client.get(CLOCKS)
     assert response.status_code == 302 and "/login" in response["Location"]
+
+
+def test_withholding_on_a_us_order_is_refused_on_the_page_with_the_pack_cited(
+    signed_in, legal, kisan
+):
+    demand = take_in(legal, "DOJ-1", timezone.now(), country="US")
+    response = signed_in(legal).post(
+        reverse("web:desk_decide", args=[demand.id]),
+        {"action": "withhold", "all_matched": "on", "reason": "asked"},
+    )
+    assert response.status_code == 422
+    page = page_text(response)
+    assert "United States: court orders only" in page and "not a court order" in page
+
+
+@pytest.mark.parametrize(
+    ("country", "ticked", "confidential"),
+    [
+        ("IN", False, True),
+        ("DE", False, False),
+        ("DE", True, True),
+    ],
+)
+def test_the_intake_form_leaves_confidentiality_to_the_pack_unless_ticked(
+    signed_in, legal, kisan, country, ticked, confidential
+):
+    fields = {
+        "authority": "The authority",
+        "authority_kind": "ministry",
+        "country": country,
+        "reference": "REF-1",
+        "kind": "order",
+        "text": "@kisanvoice",
+    }
+    if ticked:
+        fields["confidential"] = "on"
+    response = signed_in(legal).post("/desk/demands/new", fields)
+    assert response.status_code == 302
+    assert Demand.objects.get().confidential is confidential
