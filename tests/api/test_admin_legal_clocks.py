@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tidings.legal.actions.intake import do_import_demand
@@ -84,3 +86,25 @@ def test_the_clocks_list_is_refused_to_anyone_but_desk_staff(make_account, api_c
 
 def test_the_clocks_list_needs_the_admin_read_scope(legal, api_client):
     assert api_client(legal, "read").get(f"{DESK}/clocks").status_code == 403
+
+
+def test_the_clocks_list_costs_the_same_queries_for_2_or_6_demands(desk, legal, kisan):
+    def take_in(n: int) -> None:
+        for i in range(n):
+            do_import_demand(
+                "@kisanvoice",
+                authority_name="Ministry",
+                country="IN",
+                reference=f"R-{n}-{i}",
+                acting_user=legal,
+            )
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert desk.get(f"{DESK}/clocks").status_code == 200
+        return len(captured)
+
+    take_in(2)
+    few = queries()
+    take_in(4)
+    assert queries() == few

@@ -162,11 +162,11 @@ def send_digest(now: datetime | None = None) -> int:
     """
     now = now or timezone.now()
     day = digest_day(now)
-    row = _claim(DIGEST, "daily", DIGEST, day, now)
-    if row is None:
+    if ClockReminder.objects.filter(subject=DIGEST, clock="daily", due_at=day).exists():
         return 0
     clocks = due_clocks(now)
-    if not clocks:
+    row = _claim(DIGEST, "daily", DIGEST, day, now)
+    if row is None or not clocks:
         return 0
     overdue = sum(1 for d in clocks if d.overdue)
     subject = (
