@@ -18,6 +18,7 @@ from tidings.api import (
     instance,
     markers,
     notifications,
+    portal,
     search,
     statuses,
     timelines,
@@ -60,6 +61,7 @@ for module in (
     search,
     instance,
     admin_legal,
+    portal,
 ):
     api.add_router("", module.router)
 api.add_decorator(rate_limit("api", by_account_or_ip, when=is_api_call), mode="view")
