@@ -16,7 +16,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
 from django.utils import timezone
 from ninja import Query, Router, Schema
 from pydantic import Field
@@ -192,7 +191,7 @@ def _message_json(request: HttpRequest, demand: Demand, entry: ThreadMessage) ->
                 "size": a.size,
                 "sha256": a.sha256,
                 "url": request.build_absolute_uri(
-                    reverse("mastodon:portal_attachment", args=[demand.id, a.id])
+                    f"{PREFIX}/demands/{demand.id}/attachments/{a.id}"
                 ),
             }
             for a in entry.attachments
@@ -395,7 +394,6 @@ def post_correspondence(request: HttpRequest, demand_id: str) -> HttpResponse:
 @router.get(
     f"{PREFIX}/demands/{{demand_id}}/attachments/{{attachment_id}}",
     response={200: None, **ERRORS},
-    url_name="portal_attachment",
     summary="Download an attachment of a message about one of your demands",
 )
 def download_attachment(request: HttpRequest, demand_id: str, attachment_id: str) -> HttpResponse:
