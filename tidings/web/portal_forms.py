@@ -60,8 +60,11 @@ class OrderForm(forms.Form):
 
 
 class MessageForm(forms.Form):
-    kind = forms.ChoiceField(label="Kind", choices=MESSAGE_KINDS)
+    kind = forms.ChoiceField(label="Kind", choices=MESSAGE_KINDS, required=False)
     subject = forms.CharField(label="Subject", max_length=300, required=False)
     body = forms.CharField(
         label="Message", required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
+
+    def kind_value(self) -> str:
+        return self.cleaned_data.get("kind") or CorrespondenceKind.OTHER

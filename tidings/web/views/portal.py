@@ -150,7 +150,7 @@ def post_message(request: HttpRequest, demand_id: int) -> HttpResponse:
         attachments = attachments_from_uploads(request.FILES.getlist("attachments"))
         do_send_portal_message(
             demand,
-            kind=form.cleaned_data["kind"],
+            kind=form.kind_value(),
             subject=form.cleaned_data["subject"],
             body=form.cleaned_data["body"],
             attachments=attachments,
