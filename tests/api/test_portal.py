@@ -134,3 +134,22 @@ def test_every_portal_operation_is_documented_with_errors():
     for operation in operations:
         assert operation["summary"]
         assert {401, 403, 404, 422} <= {int(s) for s in operation["responses"]}
+
+
+def test_every_portal_text_input_refuses_nul_and_survives_a_megabyte(world: World, api_client):
+    client = api_client(world.member_a, SCOPES)
+    counts = (Demand.objects.count(), Correspondence.objects.count())
+    for path, fields in (
+        (f"{PORTAL}/demands", ("reference", "legal_basis", "legal_basis_code", "kind", "targets")),
+        (
+            f"{PORTAL}/demands/{world.demand_a.id}/correspondence",
+            ("kind", "subject", "body"),
+        ),
+    ):
+        for field in fields:
+            nul = client.post(path, {field: "a\x00b"}, content_type="application/json")
+            assert nul.status_code == 400 and "NUL" in nul.json()["error"], (path, field)
+            huge = client.post(path, {field: "x" * 1_000_000}, content_type="application/json")
+            assert huge.status_code in (413, 422), (path, field, huge.status_code)
+            assert huge.json()["error"]
+    assert (Demand.objects.count(), Correspondence.objects.count()) == counts
