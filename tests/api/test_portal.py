@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
+from tests.api.test_oauth import password_token, register_app
 from tests.legal.portal_world import PDF, SECRETS, World, make_member, world_fixture  # noqa: F401
 from tidings.api.api import api
 from tidings.audit.models import AuditEvent
@@ -153,3 +155,27 @@ def test_every_portal_text_input_refuses_nul_and_survives_a_megabyte(world: Worl
             assert huge.status_code in (413, 422), (path, field, huge.status_code)
             assert huge.json()["error"]
     assert (Demand.objects.count(), Correspondence.objects.count()) == counts
+
+
+def test_an_authority_asking_for_admin_scopes_gets_the_portals_only(make_account):
+    member, _ = make_member(make_account, "officer", "MeitY", "IN")
+    client = Client()
+    everything = "read admin:read admin:write portal:read portal:write"
+    app = register_app(client, scopes=everything)
+    status, body = password_token(client, app, member.username, everything)
+    assert status == 200
+    assert set(body["scope"].split()) == {"read", "portal:read", "portal:write"}
+    token = Client(headers={"Authorization": f"Bearer {body['access_token']}"})
+    assert token.get(f"{PORTAL}/demands").status_code == 200
+    assert token.get("/api/v1/admin/legal/demands").status_code == 403
+
+
+def test_portal_scopes_are_dropped_for_everyone_else(make_account, legal):
+    make_account("plain")
+    client = Client()
+    app = register_app(client, scopes="read portal:read portal:write admin:read")
+    for handle, granted in (("plain", {"read"}), (legal.username, {"read", "admin:read"})):
+        status, body = password_token(
+            client, app, handle, "read portal:read portal:write admin:read"
+        )
+        assert status == 200 and set(body["scope"].split()) == granted

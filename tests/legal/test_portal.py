@@ -35,6 +35,7 @@ from tidings.legal.portal_queries import (
 from tidings.legal.roles import can_use_desk
 from tidings.lib.errors import InvalidInput, NotFound, NotPermitted
 from tidings.social.models import Account
+from tidings.social.roles import Permission, has_permission
 
 
 def outcomes_by_line(demand: Demand, now=None) -> dict[str, tuple[str, str]]:
@@ -83,9 +84,11 @@ def test_an_account_speaks_for_one_authority_only(make_account):
         do_add_authority_member(account, other, acting_user=None)
 
 
-def test_a_member_holds_no_desk_permission(make_account):
+def test_a_member_holds_no_other_permission(make_account):
     account, _ = make_member(make_account, "officer", "MeitY", "IN")
     assert not can_use_desk(account)
+    held = [p for p in Permission if has_permission(account, p)]
+    assert held == [Permission.USE_AUTHORITY_PORTAL]
 
 
 def test_cli_adds_a_member_creating_the_account_and_the_authority(db, capsys):

@@ -25,11 +25,12 @@ from tidings.legal.models import (
     Correspondence,
     Demand,
     DemandItem,
+    Direction,
     MatchStatus,
     ReviewState,
     Withholding,
 )
-from tidings.lib.countries import EVERYWHERE, withheld_where
+from tidings.lib.countries import withheld_where
 from tidings.lib.errors import NotFound
 from tidings.social.models import Account
 from tidings.social.queries import Cursor, page_by_cursor
@@ -96,7 +97,7 @@ class ThreadMessage:
 
     @property
     def from_authority(self) -> bool:
-        return self.message.direction == "inbound"
+        return self.message.direction == Direction.INBOUND
 
     @property
     def at(self) -> datetime | None:
@@ -250,7 +251,6 @@ def thread(demand: Demand) -> list[ThreadMessage]:
     attachments = Attachment.objects.defer("content").order_by("id")
     messages = (
         Correspondence.objects.filter(demand=demand)
-        .defer("created_by")
         .prefetch_related(Prefetch("attachments", queryset=attachments))
         .order_by("created_at", "id")
     )
@@ -267,7 +267,3 @@ def _document_text(html: str) -> str:
     from django.utils.html import strip_tags
 
     return strip_tags(html).strip()
-
-
-def everywhere(countries: Iterable[str]) -> bool:
-    return EVERYWHERE in set(countries)
