@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db.models import Count, Prefetch, QuerySet
 
@@ -179,7 +179,8 @@ def _coarse_outcome(match: str, state: str) -> str:
 
 
 def _when(moment: datetime) -> str:
-    return f"{moment:%d %B %Y, %H:%M} UTC"
+    moment = moment.astimezone(UTC)
+    return f"{moment.day} {moment:%B %Y, %H:%M} UTC"
 
 
 def item_outcome(item: DemandItem, withholding: Withholding | None, now: datetime) -> ItemOutcome:
