@@ -106,6 +106,7 @@ def do_add_authority_member(
         check_desk_admin(acting_user, "add an authority's member")
         if acting_user.id == account.id:
             raise NotPermitted("You cannot make yourself an authority's member.")
+    # Lock order (tidings/lib/locks.py): the account's row (step 3), the chain head last.
     account = Account.objects.select_for_update().get(id=account.id)
     if account.role not in MEMBER_FROM_ROLES:
         raise InvalidInput(
