@@ -99,3 +99,12 @@ def test_a_message_with_nul_bytes_or_a_huge_body_gets_a_clear_error(world: World
     nul = client.post(url, {"body": "\x00"})
     assert nul.status_code == 400 and "NUL" in page_text(nul)
     assert Correspondence.objects.count() == before
+
+
+def test_the_order_form_names_the_members_own_authority(make_account, signed_in):
+    member, _ = make_member(make_account, "officer", "MeitY", "IN")
+    page = signed_in(member).get("/portal/orders/new")
+    assert page.status_code == 200
+    text = page_text(page)
+    assert "For MeitY (IN)" in text and "Emergency order" in text
+    assert 'name="authority"' not in text and 'name="country"' not in text
