@@ -19,6 +19,7 @@ from tidings.api import (
     instance,
     markers,
     notifications,
+    portal,
     search,
     statuses,
     timelines,
@@ -62,6 +63,7 @@ for module in (
     instance,
     admin_legal,
     admin_legal_clocks,
+    portal,
 ):
     api.add_router("", module.router)
 api.add_decorator(rate_limit("api", by_account_or_ip, when=is_api_call), mode="view")

@@ -2,8 +2,9 @@
 
 One application may use every grant (Mastodon apps do); the password grant
 can be switched off; an app may only be granted scopes it registered; and
-``admin:*`` scopes are granted only to staff roles — asked for by anyone
-else, they are dropped, and the token reply's ``scope`` says what was granted.
+``admin:*`` scopes are granted only to staff roles and ``portal:*`` only to
+authority accounts — asked for by anyone else, they are dropped, and the token
+reply's ``scope`` says what was granted.
 """
 
 from __future__ import annotations
@@ -30,9 +31,12 @@ def registered_scopes(application: Any) -> list[str]:
 
 
 def without_admin_scopes(scopes: list[str], account: Any) -> list[str]:
-    if account is not None and getattr(account, "role", "user") != "user":
-        return scopes
-    return [s for s in scopes if s not in scope_rules.ADMIN_SCOPES]
+    """``scopes`` less those ``account``'s role may not hold (an authority never gets admin:*)."""
+    role = getattr(account, "role", "user") if account is not None else "user"
+    dropped = set(scope_rules.PORTAL_SCOPES) if role != "authority" else set()
+    if role in ("user", "authority"):
+        dropped.update(scope_rules.ADMIN_SCOPES)
+    return [s for s in scopes if s not in dropped]
 
 
 class AppScopes(BaseScopes):

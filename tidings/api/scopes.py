@@ -25,7 +25,9 @@ BUNDLES = {
 }  # fmt: skip
 
 ADMIN_SCOPES = ("admin:read", "admin:write")
-TOP_LEVEL = ("read", "write", "follow", "push", *ADMIN_SCOPES)
+#: The authority portal's own scopes: granted only to accounts that speak for an authority.
+PORTAL_SCOPES = ("portal:read", "portal:write")
+TOP_LEVEL = ("read", "write", "follow", "push", *ADMIN_SCOPES, *PORTAL_SCOPES)
 
 SCOPES: dict[str, str] = {
     "read": "read all your account's data",
@@ -34,6 +36,8 @@ SCOPES: dict[str, str] = {
     "push": "receive your push notifications",
     "admin:read": "read all data on the server (staff only)",
     "admin:write": "modify all data on the server (staff only)",
+    "portal:read": "read your authority's demands and correspondence (authorities only)",
+    "portal:write": "submit orders and write to us for your authority (authorities only)",
 }
 for _broad, _topics in GRANULAR.items():
     for _topic in _topics:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tidings.web.views import accounts, actions, desk, desk_clocks, inbox, media, pages
+from tidings.web.views import accounts, actions, desk, desk_clocks, inbox, media, pages, portal
 
 app_name = "web"
 
@@ -39,6 +39,15 @@ urlpatterns = [
     path("desk/demands/<int:demand_id>/lift", desk.lift, name="desk_lift"),
     path("desk/demands/<int:demand_id>/confirm", desk.confirm, name="desk_confirm"),
     path("desk/demands/<int:demand_id>/release", desk.release, name="desk_release"),
+    path("portal", portal.home, name="portal"),
+    path("portal/orders/new", portal.order_new, name="portal_order_new"),
+    path("portal/demands/<int:demand_id>", portal.demand_detail, name="portal_demand"),
+    path("portal/demands/<int:demand_id>/messages", portal.post_message, name="portal_message"),
+    path(
+        "portal/demands/<int:demand_id>/attachments/<int:attachment_id>",
+        portal.attachment,
+        name="portal_attachment",
+    ),
     path("posts/<int:post_id>/delete", actions.delete_post, name="delete_post"),
     path("posts/<int:post_id>/repost", actions.repost, name="repost"),
     path("posts/<int:post_id>/unrepost", actions.unrepost, name="unrepost"),

@@ -238,6 +238,43 @@ def do_import_demand(
     None means the rule pack's default (India's orders are confidential, Rule 16).
     """
     check_desk_access(acting_user)
+    return import_demand_unchecked(
+        data,
+        authority_name=authority_name,
+        country=country,
+        reference=reference,
+        legal_basis=legal_basis,
+        legal_basis_code=legal_basis_code,
+        kind=kind,
+        authority_kind=authority_kind,
+        received_at=received_at,
+        confidential=confidential,
+        filename=filename,
+        content_type=content_type,
+        column=column,
+        acting_user=acting_user,
+    )
+
+
+def import_demand_unchecked(
+    data: bytes | str,
+    *,
+    authority_name: str,
+    country: str,
+    reference: str,
+    legal_basis: str = "",
+    legal_basis_code: str = "",
+    kind: str = DemandKind.ORDER,
+    authority_kind: str = AuthorityKind.MINISTRY,
+    received_at: datetime | None = None,
+    confidential: bool = False,
+    filename: str = "",
+    content_type: str = "",
+    column: str | int | None = None,
+    acting_user: Account,
+) -> ImportResult:
+    """``do_import_demand`` without its desk check: for actions that make their own
+    (``portal.do_submit_order`` lets an authority's member submit its own orders)."""
     code = check_demand_fields(
         authority_name=authority_name, country=country, reference=reference, kind=kind
     )

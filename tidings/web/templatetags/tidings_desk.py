@@ -20,3 +20,26 @@ def can_use_desk(account: Account | None) -> bool:
 def get_item(mapping: dict, key: object) -> object:
     """``mapping[key]`` or 0, for counts keyed by state."""
     return mapping.get(key, 0) if mapping else 0
+
+
+@register.filter
+def can_use_portal(account: Account | None) -> bool:
+    """Whether ``account`` speaks for an authority (the nav shows the portal's link only then)."""
+    return roles.has_permission(account, roles.Permission.USE_AUTHORITY_PORTAL)
+
+
+#: How the portal names each public outcome of a line.
+OUTCOME_LABELS = {
+    "pending": "Pending",
+    "withheld": "Withheld",
+    "declined": "Declined",
+    "lifted": "Lifted",
+    "expired": "Expired",
+    "not_actionable": "Not actionable",
+    "duplicate": "Duplicate",
+}
+
+
+@register.filter
+def outcome_label(outcome: str) -> str:
+    return OUTCOME_LABELS.get(outcome, outcome)
