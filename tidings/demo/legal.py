@@ -30,6 +30,7 @@ from django.utils import timezone
 from tidings.demo.names import FIRST_NAMES_IN, LAST_NAMES_IN
 from tidings.legal.actions.decisions import do_decide_items
 from tidings.legal.actions.intake import do_import_demand
+from tidings.legal.actions.portal import do_add_authority_member
 from tidings.legal.actions.withholding import do_lift_withholdings
 from tidings.legal.models import DemandItem, Withholding
 from tidings.social.models import Account, AccountKind, Post, Role
@@ -155,6 +156,8 @@ def seed_february_scenario(context: Any) -> dict[str, Any]:
             filename="order-257.txt",
             acting_user=reviewer,
         ).demand
+        if Role.AUTHORITY in logins:
+            do_add_authority_member(logins[Role.AUTHORITY], emergency.authority, acting_user=lead)
     with clock_at(received + timedelta(hours=1)):
         do_decide_items(
             emergency,

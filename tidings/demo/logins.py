@@ -23,11 +23,17 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin(Role.MODERATOR, "demo_moderator", "quiet-river-lantern", "Demo Moderator"),
     DemoLogin(Role.LEGAL, "demo_legal", "sealed-envelope-48", "Demo Legal Reviewer"),
     DemoLogin(Role.LEGAL_ADMIN, "demo_legal_admin", "blue-ink-registry", "Demo Legal Lead"),
+    #: Speaks for the ministry of the February orders (bound when they are seeded).
+    DemoLogin(Role.AUTHORITY, "demo_authority", "stamped-letter-69", "Demo Ministry Officer"),
 )
 
 
 def create_demo_logins() -> dict[str, Account]:
-    """Create every demo login (the admin first, who then creates the rest); role -> account."""
+    """Create every demo login (the admin first, who then creates the rest); role -> account.
+
+    The authority's login starts as an ordinary account: it becomes ``authority``
+    when it is bound to its ministry (``seed_february_scenario``).
+    """
     created: dict[str, Account] = {}
     for login in DEMO_LOGINS:
         created[login.role] = do_create_account(
@@ -35,7 +41,7 @@ def create_demo_logins() -> dict[str, Account]:
             email=f"{login.username}@example.org",
             password=login.password,
             acting_user=created.get(Role.ADMIN),
-            role=login.role,
+            role=Role.USER if login.role == Role.AUTHORITY else login.role,
             display_name=login.display_name,
             country="IN",
             kind=AccountKind.PERSON,
