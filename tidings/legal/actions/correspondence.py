@@ -104,13 +104,15 @@ def do_record_correspondence(
     attachments: Sequence[NewAttachment] = (),
     acting_user: Account,
     audit_action: str = "legal.correspondence",
+    audit_data: dict[str, object] | None = None,
 ) -> Correspondence:
     """Add one message to ``demand``'s thread (and its attachments); one audit event.
 
     Inbound messages default to received now; outbound to sent now. A moment
     in the future is refused. Members of the authority may only write inbound
     messages through the portal. ``audit_action`` lets the acts built on this
-    (acknowledging, answering a notice) record themselves under their own name.
+    (acknowledging, answering a notice) record themselves under their own name,
+    with ``audit_data`` added to the event's data.
     """
     check_can_correspond(acting_user, demand)
     if direction not in Direction.values:
@@ -180,6 +182,7 @@ def do_record_correspondence(
                     "attachments": [
                         {"name": a.filename, "sha256": a.sha256, "size": a.size} for a in stored
                     ],
+                    **(audit_data or {}),
                 },
             )
         ]
