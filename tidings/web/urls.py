@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tidings.web.views import accounts, actions, desk, inbox, media, pages
+from tidings.web.views import accounts, actions, desk, desk_dialogue, inbox, media, pages
 
 app_name = "web"
 
@@ -56,3 +56,4 @@ urlpatterns = [
     # Avatars go through the visibility check: never serve MEDIA_ROOT directly.
     path("avatars/<int:account_id>/<str:name>", media.avatar, name="avatar"),
 ]
+urlpatterns += desk_dialogue.urlpatterns  # a demand's thread with its authority
