@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.urls import path, reverse
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
 from tidings.legal.actions.correspondence import do_record_correspondence
@@ -22,9 +21,10 @@ from tidings.legal.actions.dialogue import (
     do_send_status_update,
     do_withdraw_demand,
 )
-from tidings.legal.models import Attachment, Demand, Direction
+from tidings.legal.models import Demand, Direction
 from tidings.legal.queries import access_demand
-from tidings.lib.errors import InvalidInput, NotFound, TidingsError
+from tidings.legal.thread import access_attachment, attachment_download
+from tidings.lib.errors import InvalidInput, TidingsError
 from tidings.social.models import Account
 from tidings.web.desk_dialogue_forms import (
     MessageForm,
@@ -157,26 +157,6 @@ def noncompliance_response(request: HttpRequest, demand_id: int) -> HttpResponse
     return _back(request, demand, "Response to the non-compliance notice sent.")
 
 
-def access_attachment(demand: Demand, message_id: int, attachment_id: int) -> Attachment:
-    """An attachment of a message of ``demand`` (already access-checked), or ``NotFound``."""
-    found = Attachment.objects.filter(
-        id=attachment_id, correspondence_id=message_id, correspondence__demand=demand
-    ).first()
-    if found is None:
-        raise NotFound("There is no such attachment.")
-    return found
-
-
-def attachment_response(attachment: Attachment) -> HttpResponse:
-    """The stored bytes, verbatim, as a download of their sniffed type (never shown inline)."""
-    response = HttpResponse(bytes(attachment.content), content_type=attachment.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, attachment.filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
-
-
 @require_GET
 @sign_in_required
 @handles_errors
@@ -185,7 +165,7 @@ def attachment(
 ) -> HttpResponse:
     """Download one attachment of the thread (desk roles only)."""
     demand = access_demand(demand_id, acting_user=signed_in(request))
-    return attachment_response(access_attachment(demand, message_id, attachment_id))
+    return attachment_download(access_attachment(demand, message_id, attachment_id))
 
 
 _DEMAND = "desk/demands/<int:demand_id>"
