@@ -371,3 +371,18 @@ def test_attachment_size_count_and_names_are_limited(demand, legal):
     message = record(demand, legal, [NewAttachment("no\x00tice.pdf", PDF)])
     assert message.attachments.get().filename == "notice.pdf"
     assert Correspondence.objects.count() == 1
+
+
+def test_notices_that_change_the_order_are_not_recorded_as_plain_messages(demand, legal):
+    for kind in ("noncompliance_notice", "withdrawal", "hearing_notice"):
+        with pytest.raises(InvalidInput, match="changes the order"):
+            do_record_correspondence(
+                demand,
+                direction="inbound",
+                kind=kind,
+                channel="email",
+                body="x",
+                acting_user=legal,
+            )
+    assert fresh(demand).status == "received"
+    assert not Correspondence.objects.exists()

@@ -38,7 +38,7 @@ from tidings.lib.countries import EVERYWHERE, country_name
 DEFAULT_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 DEFAULT_BOLD_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 #: Items listed in a letter's table; a longer order's letter says how many more there are.
-TABLE_MAX_ROWS = 2000
+TABLE_MAX_ROWS = 1000
 OUTCOME_HEADINGS = ("Line", "Item", "Outcome")
 
 
@@ -219,6 +219,64 @@ class _Pdf(FPDF):
         )
 
 
+#: Widths (mm) of the outcome table's columns, and its line height.
+_COLUMNS = (14, 66, 90)
+_LINE = 4.6
+
+
+def _wrap(pdf: _Pdf, text: str, width: float) -> list[str]:
+    """``text`` broken into lines no wider than ``width`` (words, or characters when one is too long).
+
+    Drawn with ``cell``: fpdf2's own tables and ``multi_cell`` take seconds on a long order.
+    """
+    room = width - 2 * pdf.c_margin
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        current = ""
+        for word in paragraph.split(" "):
+            candidate = f"{current} {word}" if current else word
+            if pdf.get_string_width(candidate) <= room:
+                current = candidate
+                continue
+            if current:
+                lines.append(current)
+            current = ""
+            for char in word:
+                if pdf.get_string_width(current + char) > room and current:
+                    lines.append(current)
+                    current = ""
+                current += char
+        lines.append(current)
+    return lines
+
+
+def _draw_row(pdf: _Pdf, cells: Sequence[str], *, bold: bool = False) -> None:
+    pdf.set_font(pdf.family, "B" if bold else "", 9)
+    wrapped = [
+        _wrap(pdf, pdf.safe(value), width) for value, width in zip(cells, _COLUMNS, strict=True)
+    ]
+    height = max(len(lines) for lines in wrapped) * _LINE + 1.5
+    if pdf.will_page_break(height):
+        pdf.add_page()
+    top = pdf.get_y()
+    x = pdf.l_margin
+    for lines, width in zip(wrapped, _COLUMNS, strict=True):
+        for number, text in enumerate(lines):
+            pdf.set_xy(x, top + 0.75 + number * _LINE)
+            pdf.cell(width, _LINE, text)
+        x += width
+    pdf.line(pdf.l_margin, top + height, pdf.l_margin + sum(_COLUMNS), top + height)
+    pdf.set_xy(pdf.l_margin, top + height)
+
+
+def _draw_table(pdf: _Pdf, rows: Sequence[tuple[str, str, str]]) -> None:
+    pdf.set_draw_color(170, 170, 170)
+    pdf.set_line_width(0.2)
+    _draw_row(pdf, OUTCOME_HEADINGS, bold=True)
+    for row in rows:
+        _draw_row(pdf, row)
+
+
 def render_pdf(letter: Letter) -> bytes:
     """The letter as a PDF document (bytes starting ``%PDF-``)."""
     pdf = _Pdf(letter)
@@ -241,17 +299,7 @@ def render_pdf(letter: Letter) -> bytes:
     for paragraph in letter.paragraphs:
         text(paragraph, gap=3)
     if letter.rows:
-        pdf.set_font(pdf.family, size=9)
-        with pdf.table(
-            col_widths=(12, 68, 90), text_align="LEFT", line_height=5, first_row_as_headings=True
-        ) as table:
-            heading = table.row()
-            for title in OUTCOME_HEADINGS:
-                heading.cell(title)
-            for row in letter.rows:
-                cells = table.row()
-                for value in row:
-                    cells.cell(line(value))
+        _draw_table(pdf, letter.rows)
         pdf.ln(3)
         if letter.more_rows:
             text(f"{letter.more_rows} further items are listed in the portal.", size=9)
