@@ -54,13 +54,16 @@ WITHDRAWN_REASON = "order withdrawn"
 RESPONSE_MAX_CHARS = 20_000
 
 
-def _locked(demand: Demand) -> Demand:
-    """``demand`` re-read under a row lock, so two acts on it never interleave."""
-    fresh = Demand.objects.select_for_update().select_related("authority").get(id=demand.id)
-    demand.__dict__.update(
-        {f.attname: getattr(fresh, f.attname) for f in Demand._meta.concrete_fields}
-    )
-    return fresh
+def _lock(demand: Demand) -> None:
+    """Take the legal state, then ``demand``'s row, and re-read it (lock order: tidings/lib/locks.py).
+
+    The legal state first, as every act that decides or lifts does: these acts
+    set the demand's status and dates, which deciding and lifting also write.
+    """
+    lock_legal_state()
+    fresh = Demand.objects.select_for_update().get(id=demand.id)
+    for field in Demand._meta.concrete_fields:
+        setattr(demand, field.attname, getattr(fresh, field.attname))
 
 
 def _check_not_withdrawn(demand: Demand) -> None:
@@ -106,7 +109,7 @@ def _send_letter(
 def do_acknowledge_demand(demand: Demand, *, acting_user: Account) -> Correspondence:
     """Acknowledge receipt of the order (once); meets the acknowledge clock."""
     check_desk_access(acting_user)
-    _locked(demand)
+    _lock(demand)
     check_imported(demand)
     _check_not_withdrawn(demand)
     if demand.acknowledged_at is not None:
@@ -154,7 +157,7 @@ def do_send_status_update(
 ) -> Correspondence:
     """Tell the authority the effect given to each item; the first one meets the inform clock."""
     check_desk_access(acting_user)
-    _locked(demand)
+    _lock(demand)
     check_imported(demand)
     _check_not_withdrawn(demand)
     note = _text(note, "note", required=False)
@@ -188,7 +191,7 @@ def do_respond_to_noncompliance(
 ) -> Correspondence:
     """Answer the open non-compliance notice; the status is the one derived from the items again."""
     check_desk_access(acting_user)
-    _locked(demand)
+    _lock(demand)
     if demand.status != DemandStatus.NONCOMPLIANCE_NOTICE:
         raise InvalidInput("There is no open non-compliance notice on this order to answer.")
     body = _text(body, "response", required=True)
@@ -263,7 +266,7 @@ def do_receive_noncompliance_notice(
     through the portal. A later notice restarts the clock.
     """
     check_can_correspond(acting_user, demand)
-    _locked(demand)
+    _lock(demand)
     check_imported(demand)
     _check_not_withdrawn(demand)
     message = do_record_correspondence(
@@ -305,8 +308,7 @@ def do_withdraw_demand(
     does; items still pending can no longer be decided. Final.
     """
     check_can_correspond(acting_user, demand)
-    lock_legal_state()  # lock order: tidings/lib/locks.py
-    _locked(demand)
+    _lock(demand)
     check_imported(demand)
     if demand.status == DemandStatus.WITHDRAWN:
         raise InvalidInput("This order was already withdrawn.")
@@ -385,7 +387,7 @@ def do_record_hearing_notice(
 ) -> Correspondence:
     """Record the authority's notice of a hearing; short notice is recorded anyway, and flagged."""
     check_can_correspond(acting_user, demand)
-    _locked(demand)
+    _lock(demand)
     check_imported(demand)
     _check_not_withdrawn(demand)
     if hearing_at is None:
