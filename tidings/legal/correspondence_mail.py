@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 
+from tidings.legal.documents import platform_name
 from tidings.legal.models import Attachment, Authority, Correspondence
 from tidings.tasks import task
 
@@ -59,9 +60,17 @@ def send_letter_email(message_id: int) -> int:
     demand = message.demand
     email = EmailMessage(
         subject=message.subject or f"{message.get_kind_display()}: {demand.reference}",
-        body=message.body
-        or f"Please find attached our {message.get_kind_display().lower()} "
-        f"concerning your reference {demand.reference}.",
+        body="\n\n".join(
+            filter(
+                None,
+                [
+                    f"Please find attached our {message.get_kind_display().lower()} "
+                    f"concerning your reference {demand.reference}.",
+                    message.body,
+                    f"The legal team, {platform_name()}",
+                ],
+            )
+        ),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=recipients,
     )
