@@ -386,3 +386,11 @@ def test_notices_that_change_the_order_are_not_recorded_as_plain_messages(demand
             )
     assert fresh(demand).status == "received"
     assert not Correspondence.objects.exists()
+
+
+def test_owners_hear_of_the_withdrawal(decided, legal, mailoutbox, run_on_commit):
+    with run_on_commit():
+        do_withdraw_demand(decided, body="Withdrawn.", acting_user=legal)
+    reinstated = [m for m in mailoutbox if "reinstated" in m.subject]
+    assert [m.to for m in reinstated] == [["kisanvoice@example.com"]]
+    assert "Reason: order withdrawn." in reinstated[0].body
