@@ -142,12 +142,14 @@ def do_acknowledge_demand(demand: Demand, *, acting_user: Account) -> Correspond
 
 def _outcome_summary(demand: Demand) -> str:
     items = DemandItem.objects.filter(demand=demand, match_status=MatchStatus.MATCHED)
-    withheld = items.filter(review_state__in=["withheld", "lifted"]).count()
-    declined = items.filter(review_state="declined").count()
-    pending = items.filter(review_state__in=["pending", "escalated"]).count()
+    counts = dict(items.values_list("review_state").annotate(n=Count("id")))
+    withheld = counts.get("withheld", 0) + counts.get("lifted", 0)
+    pending = counts.get("pending", 0) + counts.get("escalated", 0)
+    identified = sum(counts.values())
     return (
-        f"Of the items we could identify, {withheld} were withheld, {declined} declined "
-        f"and {pending} are still under review. The table below gives the outcome of each item."
+        f"Of the {identified} item{'s' if identified != 1 else ''} we could identify: "
+        f"{withheld} withheld, {counts.get('declined', 0)} declined, {pending} still under "
+        "review. The table below gives the outcome of each item."
     )
 
 
