@@ -188,3 +188,30 @@ def test_the_openapi_document_describes_the_thread_endpoints():
             assert {"403", "404", "422"} <= set(operation["responses"])
     body = paths[base + "/correspondence"]["post"]["requestBody"]["content"]
     assert {"application/json", "multipart/form-data"} <= set(body)
+
+
+@pytest.mark.parametrize(
+    ("act", "body"),
+    [
+        ("correspondence", {"direction": "sideways", "kind": "order", "channel": "email"}),
+        ("correspondence", {"direction": "inbound", "kind": "order", "channel": "fax"}),
+        ("correspondence", {"direction": "inbound", "kind": "order", "channel": "email"}),
+        ("correspondence", {"direction": "inbound", "kind": "withdrawal", "channel": "email"}),
+        ("correspondence", {"direction": "inbound", "kind": "order", "attachments": "x.pdf"}),
+        ("correspondence", {"direction": "inbound", "kind": "order", "channel": "email",
+                            "subject": "s" * 301}),
+        ("noncompliance", {"received_at": "yesterday"}),
+        ("noncompliance", {"body": "x", "attachments": [{"content_base64": ""}]}),
+        ("hearing", {"body": "no date"}),
+        ("hearing", {"hearing_at": "2020-01-01T00:00:00Z"}),
+        ("noncompliance_response", {"body": "nothing to answer"}),
+        ("status_update", {"note": "n" * 20_001}),
+        ("withdraw", {"channel": "pigeon"}),
+    ],
+)  # fmt: skip
+def test_malformed_requests_are_a_422_with_a_reason(desk, demand, act, body):
+    response = post_json(desk, f"{thread(demand)}/{act}", body)
+    assert response.status_code == 422, response.content
+    assert response.json()["error"]
+    assert not Correspondence.objects.exists()
+    assert Demand.objects.get(id=demand.id).status == "received"
