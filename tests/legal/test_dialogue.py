@@ -394,3 +394,13 @@ def test_owners_hear_of_the_withdrawal(decided, legal, mailoutbox, run_on_commit
     reinstated = [m for m in mailoutbox if "reinstated" in m.subject]
     assert [m.to for m in reinstated] == [["kisanvoice@example.com"]]
     assert "Reason: order withdrawn." in reinstated[0].body
+
+
+def test_without_the_unicode_font_the_pdf_falls_back_to_latin_1(demand, legal, settings):
+    settings.TIDINGS_PDF_FONT = "/nonexistent/font.ttf"
+    Demand.objects.filter(id=demand.id).update(reference="Café Őrs आदेश/9")
+    demand.refresh_from_db()
+    message = do_acknowledge_demand(demand, acting_user=legal)
+    text = pdf_text(bytes(message.attachments.get().content))
+    assert "Café Ors ????/9" in text
+    assert "Café Őrs आदेश/9" in message.document_html

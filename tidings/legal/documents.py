@@ -8,7 +8,8 @@ PDF text is drawn with a Unicode TrueType font (``TIDINGS_PDF_FONT``, DejaVu
 Sans by default, as Debian installs it). A character that font has no glyph
 for (Devanagari, for one) is drawn as ``?``: the PDF never fails on text, and
 the HTML copy keeps every character. Without the font file the PDF falls back
-to a core font and latin-1 (accents are dropped, anything else becomes ``?``).
+to a core font and latin-1 (a letter outside it loses its accent, anything else
+becomes ``?``).
 """
 
 from __future__ import annotations
@@ -181,6 +182,12 @@ def _font_files() -> tuple[str, str] | None:
     return None
 
 
+def _latin1(char: str) -> str:
+    """A character outside latin-1 as its base letter (``ő`` → ``o``), or ``?``."""
+    base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+    return base if base and all(ord(c) < 256 for c in base) else "?"
+
+
 class _Pdf(FPDF):
     def __init__(self, letter: Letter) -> None:
         super().__init__(format="A4")
@@ -204,9 +211,7 @@ class _Pdf(FPDF):
         text = text.replace("\x00", "")
         if self.glyphs is not None:
             return "".join(c if ord(c) in self.glyphs or c in "\n\t" else "?" for c in text)
-        decomposed = unicodedata.normalize("NFKD", text)
-        kept = "".join(c for c in decomposed if not unicodedata.combining(c))
-        return "".join(c if ord(c) < 256 else "?" for c in kept)
+        return "".join(c if ord(c) < 256 else _latin1(c) for c in text)
 
     def footer(self) -> None:
         self.set_y(-14)
