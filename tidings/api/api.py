@@ -14,6 +14,7 @@ from tidings.api import (
     accounts,
     admin_legal,
     admin_legal_clocks,
+    admin_legal_dialogue,
     apps_oauth,
     follow_requests,
     instance,
@@ -64,6 +65,7 @@ for module in (
     admin_legal,
     admin_legal_clocks,
     portal,
+    admin_legal_dialogue,
 ):
     api.add_router("", module.router)
 api.add_decorator(rate_limit("api", by_account_or_ip, when=is_api_call), mode="view")

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tidings.web.views import accounts, actions, desk, desk_clocks, inbox, media, pages, portal
+from tidings.web.views import (
+    accounts,
+    actions,
+    desk,
+    desk_clocks,
+    desk_dialogue,
+    inbox,
+    media,
+    pages,
+    portal,
+)
 
 app_name = "web"
 
@@ -66,3 +76,4 @@ urlpatterns = [
     # Avatars go through the visibility check: never serve MEDIA_ROOT directly.
     path("avatars/<int:account_id>/<str:name>", media.avatar, name="avatar"),
 ]
+urlpatterns += desk_dialogue.urlpatterns  # a demand's thread with its authority

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tidings.audit.chain import EventSpec, record_events
+from tidings.audit.events import AuditAction
 from tidings.legal.models import (
     Attachment,
     Channel,
@@ -44,6 +45,15 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"GIF89a", "image/gif"),
 )
 ACCEPTED = "PDF, PNG, JPEG, GIF or WebP"
+
+
+#: Inbound kinds that change the order, recorded only by their own acts (``actions.dialogue``),
+#: with the admin API's endpoint for each.
+ACTED_ON: dict[str, str] = {
+    CorrespondenceKind.NONCOMPLIANCE_NOTICE: "noncompliance",
+    CorrespondenceKind.WITHDRAWAL: "withdraw",
+    CorrespondenceKind.HEARING_NOTICE: "hearing",
+}
 
 
 @dataclass(frozen=True)
@@ -104,13 +114,15 @@ def do_record_correspondence(
     attachments: Sequence[NewAttachment] = (),
     acting_user: Account,
     audit_action: str = "legal.correspondence",
+    audit_data: dict[str, object] | None = None,
 ) -> Correspondence:
     """Add one message to ``demand``'s thread (and its attachments); one audit event.
 
     Inbound messages default to received now; outbound to sent now. A moment
     in the future is refused. Members of the authority may only write inbound
     messages through the portal. ``audit_action`` lets the acts built on this
-    (acknowledging, answering a notice) record themselves under their own name.
+    (acknowledging, answering a notice) record themselves under their own name,
+    with ``audit_data`` added to the event's data.
     """
     check_can_correspond(acting_user, demand)
     if direction not in Direction.values:
@@ -122,6 +134,15 @@ def do_record_correspondence(
     if channel not in Channel.values:
         raise InvalidInput(
             f"Unknown channel {channel!r}; choose one of {', '.join(Channel.values)}."
+        )
+    if (
+        direction == Direction.INBOUND
+        and kind in ACTED_ON
+        and audit_action == AuditAction.LEGAL_CORRESPONDENCE
+    ):
+        raise InvalidInput(
+            f"A {CorrespondenceKind(kind).label.lower()} changes the order; "
+            f"record it as one (admin API: POST …/demands/{{id}}/{ACTED_ON[kind]})."
         )
     if not can_use_desk(acting_user) and (
         direction != Direction.INBOUND or channel != Channel.PORTAL
@@ -180,6 +201,7 @@ def do_record_correspondence(
                     "attachments": [
                         {"name": a.filename, "sha256": a.sha256, "size": a.size} for a in stored
                     ],
+                    **(audit_data or {}),
                 },
             )
         ]

@@ -28,6 +28,7 @@ from tidings.legal.models import (
     Demand,
     DemandItem,
     DemandKind,
+    DemandStatus,
     LegalNotice,
     MatchStatus,
     NoticeKind,
@@ -120,6 +121,8 @@ def do_decide_items(
         raise InvalidInput("A reason is required for every decision.")
     lock_legal_state()  # lock order: tidings/lib/locks.py
     check_imported(demand)
+    if Demand.objects.filter(id=demand.id, status=DemandStatus.WITHDRAWN).exists():
+        raise InvalidInput("The authority withdrew this order; its items can no longer be decided.")
     items = _select_items(demand, item_ids)
     if any(i.review_state == ReviewState.ESCALATED for i in items):
         check_desk_admin(acting_user, "decide an escalated item")

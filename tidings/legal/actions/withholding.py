@@ -159,6 +159,13 @@ def do_lift_withholdings(
 ) -> list[Withholding]:
     """Reinstate: each withholding is marked lifted (never deleted); one audit event each."""
     check_desk_access(acting_user)
+    return lift_withholdings(withholdings, reason=reason, acting_user=acting_user)
+
+
+def lift_withholdings(
+    withholdings: Sequence[Withholding], *, reason: str, acting_user: Account
+) -> list[Withholding]:
+    """The lifting of :func:`do_lift_withholdings`, for actions that checked who may do it."""
     reason = check_lift_reason(reason)
     lock_legal_state()  # lock order: tidings/lib/locks.py
     now = timezone.now()
