@@ -221,3 +221,54 @@ def test_a_member_writes_only_on_its_own_demands(world: World):
             world.demand_a, kind="status_update", body="x", acting_user=world.member_a
         )
     assert Correspondence.objects.count() == before
+
+
+def test_a_members_withdrawal_lifts_the_withholdings_of_its_order(world: World):
+    live = Withholding.objects.filter(demand_item__demand=world.demand_a, lifted_at__isnull=True)
+    assert live.count() == 1
+    do_send_portal_message(
+        world.demand_a,
+        kind="withdrawal",
+        body="The order is withdrawn.",
+        acting_user=world.member_a,
+    )
+    world.demand_a.refresh_from_db()
+    assert world.demand_a.status == "withdrawn" and world.demand_a.withdrawn_at is not None
+    assert not live.exists()
+    lifted = Withholding.objects.get(demand_item__demand=world.demand_a)
+    assert lifted.lift_reason == "order withdrawn"
+    assert AuditEvent.objects.filter(action="legal.withdraw", actor_id=world.member_a.id).exists()
+
+
+def test_a_members_noncompliance_notice_starts_its_clock(world: World):
+    do_send_portal_message(
+        world.demand_a,
+        kind="noncompliance_notice",
+        subject="Notice",
+        body="You have not complied.",
+        acting_user=world.member_a,
+    )
+    world.demand_a.refresh_from_db()
+    assert world.demand_a.status == "noncompliance_notice"
+    assert world.demand_a.noncompliance_received_at is not None
+    message = Correspondence.objects.filter(demand=world.demand_a).latest("id")
+    assert message.kind == "noncompliance_notice" and "You have not complied." in message.body
+
+
+def test_a_members_hearing_notice_needs_its_date_and_sets_the_hearing(world: World):
+    before = Correspondence.objects.count()
+    with pytest.raises(InvalidInput, match="date and time of the hearing"):
+        do_send_portal_message(
+            world.demand_a, kind="hearing_notice", body="Appear.", acting_user=world.member_a
+        )
+    assert Correspondence.objects.count() == before
+    hearing = timezone.now() + timedelta(days=3)
+    do_send_portal_message(
+        world.demand_a,
+        kind="hearing_notice",
+        body="Appear before the committee.",
+        hearing_at=hearing,
+        acting_user=world.member_a,
+    )
+    world.demand_a.refresh_from_db()
+    assert world.demand_a.hearing_at == hearing

@@ -13,6 +13,7 @@ and a ``Link`` header.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -20,7 +21,15 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from tidings.api.admin_legal import ERRORS, ErrorOut, _body_doc, _column, _targets_text, read_body
+from tidings.api.admin_legal import (
+    ERRORS,
+    ErrorOut,
+    _body_doc,
+    _column,
+    _targets_text,
+    aware,
+    read_body,
+)
 from tidings.api.auth import require_user
 from tidings.api.pagination import PageQuery, cursor, json_response, paged_response
 from tidings.api.params import request_params
@@ -347,6 +356,9 @@ class MessageIn(Schema):
     )
     subject: str = ""
     body: str = ""
+    hearing_at: datetime | None = Field(
+        None, description="For a hearing notice: when the hearing is (ISO 8601)."
+    )
 
 
 def _message_doc() -> dict:
@@ -385,6 +397,7 @@ def post_correspondence(request: HttpRequest, demand_id: str) -> HttpResponse:
         subject=data.subject,
         body=data.body,
         attachments=attachments,
+        hearing_at=aware(data.hearing_at),
         acting_user=account,
     )
     entry = next(m for m in thread(demand) if m.message.id == message.id)

@@ -65,6 +65,11 @@ class MessageForm(forms.Form):
     body = forms.CharField(
         label="Message", required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
+    hearing_at = forms.DateTimeField(
+        label="Hearing (date and time, for a hearing notice)",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
 
     def kind_value(self) -> str:
         return self.cleaned_data.get("kind") or CorrespondenceKind.OTHER

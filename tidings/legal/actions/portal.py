@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -251,19 +252,48 @@ def do_send_portal_message(
     subject: str = "",
     body: str = "",
     attachments: Sequence[NewAttachment] = (),
+    hearing_at: datetime | None = None,
     acting_user: Account,
 ) -> Correspondence:
     """A member's message on its own demand: inbound, through the portal, received now.
 
     The demand must be one of its authority's (else ``NotFound``, as for a demand
-    that does not exist); the thread records it with ``legal.correspondence``.
+    that does not exist). A plain message is recorded with ``legal.correspondence``;
+    the messages that change the demand are carried out by their own actions: a
+    non-compliance notice (its clock starts), a withdrawal (the withholdings are
+    lifted) and a hearing notice (``hearing_at`` required).
     """
+    from tidings.legal.actions.dialogue import (
+        do_receive_noncompliance_notice,
+        do_record_hearing_notice,
+        do_withdraw_demand,
+    )
+
     authority = check_portal_member(acting_user)
     if demand.authority_id != authority.id:
         raise NotFound("There is no such demand.")
     if kind not in PORTAL_MESSAGE_KINDS:
         raise InvalidInput(
             f"Unknown kind {kind!r}; choose one of {', '.join(PORTAL_MESSAGE_KINDS)}."
+        )
+    text = "\n\n".join(part for part in ((subject or "").strip(), (body or "").strip()) if part)
+    if kind == CorrespondenceKind.NONCOMPLIANCE_NOTICE:
+        return do_receive_noncompliance_notice(
+            demand, body=text, attachments=attachments, acting_user=acting_user
+        )
+    if kind == CorrespondenceKind.WITHDRAWAL:
+        return do_withdraw_demand(
+            demand, body=text, attachments=attachments, acting_user=acting_user
+        )
+    if kind == CorrespondenceKind.HEARING_NOTICE:
+        if hearing_at is None:
+            raise InvalidInput("Give the date and time of the hearing.")
+        return do_record_hearing_notice(
+            demand,
+            hearing_at=hearing_at,
+            body=text,
+            attachments=attachments,
+            acting_user=acting_user,
         )
     return do_record_correspondence(
         demand,

@@ -154,6 +154,7 @@ def post_message(request: HttpRequest, demand_id: int) -> HttpResponse:
             subject=form.cleaned_data["subject"],
             body=form.cleaned_data["body"],
             attachments=attachments,
+            hearing_at=form.cleaned_data.get("hearing_at"),
             acting_user=user,
         )
     except TidingsError as error:
