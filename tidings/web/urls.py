@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tidings.web.views import accounts, actions, desk, inbox, media, pages
+from tidings.web.views import accounts, actions, appeals, desk, desk_appeals, inbox, media, pages
 
 app_name = "web"
 
@@ -38,6 +38,15 @@ urlpatterns = [
     path("desk/demands/<int:demand_id>/lift", desk.lift, name="desk_lift"),
     path("desk/demands/<int:demand_id>/confirm", desk.confirm, name="desk_confirm"),
     path("desk/demands/<int:demand_id>/release", desk.release, name="desk_release"),
+    path("appeals", appeals.appeal_list, name="appeals"),
+    path("appeals/new", appeals.appeal_new, name="appeal_new"),
+    path("desk/appeals", desk_appeals.appeal_queue_page, name="desk_appeals"),
+    path("desk/appeals/<int:appeal_id>", desk_appeals.appeal_detail, name="desk_appeal"),
+    path(
+        "desk/appeals/<int:appeal_id>/acknowledge", desk_appeals.acknowledge, name="desk_appeal_ack"
+    ),
+    path("desk/appeals/<int:appeal_id>/grant", desk_appeals.grant, name="desk_appeal_grant"),
+    path("desk/appeals/<int:appeal_id>/reject", desk_appeals.reject, name="desk_appeal_reject"),
     path("posts/<int:post_id>/delete", actions.delete_post, name="delete_post"),
     path("posts/<int:post_id>/repost", actions.repost, name="repost"),
     path("posts/<int:post_id>/unrepost", actions.unrepost, name="unrepost"),
