@@ -13,6 +13,8 @@ import tidings
 from tidings.api import (
     accounts,
     admin_legal,
+    admin_legal_appeals,
+    appeals,
     apps_oauth,
     follow_requests,
     instance,
@@ -60,6 +62,8 @@ for module in (
     search,
     instance,
     admin_legal,
+    admin_legal_appeals,
+    appeals,
 ):
     api.add_router("", module.router)
 api.add_decorator(rate_limit("api", by_account_or_ip, when=is_api_call), mode="view")
