@@ -167,3 +167,19 @@ def test_rejecting_without_a_reason_is_refused_on_the_page(withheld, owner, lega
     again = staff.post(f"/desk/appeals/{appeal.id}/grant", {"reason": "Changed my mind."})
     assert again.status_code == 422 and "already rejected" in page_text(again)
     assert Client().get(f"/@kisanvoice/{withheld.post_id}", **IN).status_code == 451
+
+
+def test_the_owner_of_a_withheld_account_is_offered_the_appeal_on_their_profile(
+    owner, import_order, legal, signed_in, make_account
+):
+    demand = import_order("@kisanvoice").demand
+    do_decide_items(demand, "all_matched", action="withhold", reason="x", acting_user=legal)
+    withholding = Withholding.objects.get(account=owner)
+    page = page_text(signed_in(owner).get("/@kisanvoice", **IN))
+    assert "Appeal this decision" in page
+    choices = page_text(signed_in(owner).get("/appeals/new"))
+    assert f"?withholding={withholding.id}" in choices
+    other = page_text(
+        signed_in(make_account("reader")).get("/@kisanvoice", HTTP_X_TEST_COUNTRY="US")
+    )
+    assert "Appeal this decision" not in other
