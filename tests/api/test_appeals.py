@@ -76,6 +76,7 @@ def test_someone_elses_withholding_is_404(withheld, make_account, api_client):
     [
         ({"text": "x"}, 422, "withholding_id"),
         ({"withholding_id": "999999", "text": "x"}, 404, "no such withholding"),
+        ({"withholding_id": "9" * 30, "text": "x"}, 404, "no such withholding"),
         ("big", 422, "at most 2,000"),
         ("nul", 400, "NUL"),
         ({"withholding_id": "w", "text": ""}, 422, "Write the appeal"),
@@ -149,6 +150,7 @@ def test_the_desk_api_is_for_desk_staff(withheld, owner, api_client, make_accoun
     desk = api_client(legal, ADMIN_SCOPES)
     assert desk.get(f"{DESK_PATH}/999999").status_code == 404
     assert desk.get(f"{DESK_PATH}/junk").status_code == 404
+    assert desk.get(f"{DESK_PATH}/{'9' * 30}").status_code == 404
 
 
 @pytest.mark.django_db

@@ -96,6 +96,8 @@ def test_someone_elses_withholding_is_not_found(withheld, make_account, signed_i
     response = client.post("/appeals/new", {"withholding": withheld.id, "text": "let me"})
     assert response.status_code == 404
     assert client.get("/appeals/new?withholding=junk").status_code == 404
+    assert client.get(f"/appeals/new?withholding={'9' * 30}").status_code == 404
+    assert client.get(f"/appeals/new?post={'9' * 30}").status_code == 200
     assert not Appeal.objects.exists()
 
 

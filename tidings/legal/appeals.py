@@ -165,13 +165,21 @@ def appealable_withholdings(
     return found
 
 
+def _row_id(value: object) -> int | None:
+    """``value`` as a database id, or None for anything that cannot be one."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**63 else None
+
+
 def access_own_withholding(withholding_id: object, *, account: Account) -> Withholding:
     """The withholding if ``account`` owns its subject; ``NotFound`` for any other, or none."""
-    try:
-        number = int(str(withholding_id).strip())
-        withholding = _withholdings().get(id=number)
-    except (Withholding.DoesNotExist, ValueError, TypeError, OverflowError):
-        raise NotFound("There is no such withholding of your content.") from None
+    number = _row_id(withholding_id)
+    withholding = _withholdings().filter(id=number).first() if number else None
+    if withholding is None:
+        raise NotFound("There is no such withholding of your content.")
     if owner_id(withholding) != account.id:
         raise NotFound("There is no such withholding of your content.")
     return withholding
@@ -195,10 +203,11 @@ def own_appeals(account: Account) -> list[Appeal]:
 def access_appeal(appeal_id: object, *, acting_user: Account | None) -> Appeal:
     """The appeal, for desk staff; ``NotPermitted`` for anyone else, ``NotFound`` if none."""
     check_desk_access(acting_user)
-    try:
-        return _appeals().get(id=int(str(appeal_id).strip()))
-    except (Appeal.DoesNotExist, ValueError, TypeError, OverflowError):
-        raise NotFound("There is no such appeal.") from None
+    number = _row_id(appeal_id)
+    appeal = _appeals().filter(id=number).first() if number else None
+    if appeal is None:
+        raise NotFound("There is no such appeal.")
+    return appeal
 
 
 # -- the queue -------------------------------------------------------------------------

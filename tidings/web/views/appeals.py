@@ -42,9 +42,10 @@ def _withholding_view(withholding) -> dict[str, object]:
 
 def _post_id(raw: str | None) -> int | None:
     try:
-        return int(raw) if raw else None
+        number = int(raw) if raw else None
     except ValueError:
         return None
+    return number if number is not None and 0 < number < 2**63 else None
 
 
 @require_GET
