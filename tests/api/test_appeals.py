@@ -79,12 +79,15 @@ def test_someone_elses_withholding_is_404(withheld, make_account, api_client):
         ({"withholding_id": "9" * 30, "text": "x"}, 404, "no such withholding"),
         ("big", 422, "at most 2,000"),
         ("nul", 400, "NUL"),
+        ("surrogate", 422, ""),
         ({"withholding_id": "w", "text": ""}, 422, "Write the appeal"),
     ],
 )
 def test_bad_bodies_get_clear_errors(withheld, owner, api_client, body, status, words):
     if body == "big":
         body = {"withholding_id": withheld.id, "text": "x" * 1_000_000}
+    elif body == "surrogate":
+        body = {"withholding_id": withheld.id, "text": "broken \ud800 text"}
     elif body == "nul":
         body = {"withholding_id": withheld.id, "text": "a\u0000b"}
     elif body.get("withholding_id") == "w":

@@ -122,6 +122,7 @@ def test_only_the_owner_may_appeal(who, withheld_post, make_account, legal):
         ("", "Write the appeal"),
         ("   \n\t ", "Write the appeal"),
         ("fine\x00text", "NUL"),
+        ("broken \ud800 text", "not valid Unicode"),
         ("x" * 2001, "2,001 characters; at most 2,000"),
         ("x" * 1_000_000, "1,000,000 characters; at most 2,000"),
         (None, "must be text"),

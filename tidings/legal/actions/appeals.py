@@ -55,11 +55,15 @@ APPEAL_GRANTED_REASON = "appeal granted"
 
 
 def check_text(text: object, *, what: str, limit: int) -> str:
-    """Stripped ``text``; refuses non-text, NUL bytes, blank and over-long text (1 MB included)."""
+    """Stripped ``text``; refuses non-text, NUL, lone surrogates, blank and over-long text."""
     if not isinstance(text, str):
         raise InvalidInput(f"The {what} must be text.")
     if "\x00" in text:
         raise InvalidInput(f"The {what} contains a NUL character; remove it and send it again.")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInput(f"The {what} is not valid Unicode text.") from None
     text = text.strip()
     if not text:
         raise InvalidInput(f"Write the {what}.")
