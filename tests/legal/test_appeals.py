@@ -86,6 +86,7 @@ def test_the_author_of_a_withheld_post_files_an_appeal_and_gets_a_receipt_with_t
     assert "acknowledged within 24 hours and decided within 15 days" in message.body
     assert "Rule 3(2)" in message.body
     assert "IST" in message.body
+    assert "/appeals." in message.body
     notification = Notification.objects.get(
         recipient=owner, kind="legal", message__contains="We received"
     )

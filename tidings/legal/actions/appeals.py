@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import hashlib
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from tidings.audit.chain import EventSpec, record_events
@@ -99,9 +101,9 @@ def _receipt(appeal: Appeal) -> tuple[str, str]:
     pack = appeal_pack(withholding)
     dues = _clock_dues(appeal)
     lines = [
-        f"We received your appeal {_reference(appeal)} against the withholding of "
+        f"Your appeal {_reference(appeal)} against the withholding of "
         f"{subject_text(withholding)} {withheld_where(withholding.countries)} "
-        f"(reference W-{withholding.id}).",
+        f"(reference W-{withholding.id}) is with our legal team.",
     ]
     promises = clock_promises(pack)
     if promises:
@@ -110,7 +112,7 @@ def _receipt(appeal: Appeal) -> tuple[str, str]:
         lines.append(f"Acknowledgement due by {dues[ClockKey.APPEAL_ACKNOWLEDGE]}.")
     if ClockKey.APPEAL_DECIDE in dues:
         lines.append(f"Decision due by {dues[ClockKey.APPEAL_DECIDE]}.")
-    lines.append("You can follow it on your appeals page.")
+    lines.append(f"You can follow it at https://{settings.DOMAIN}{reverse('web:appeals')}.")
     return f"We received your appeal {_reference(appeal)}", "\n\n".join(lines)
 
 
