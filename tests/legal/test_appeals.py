@@ -139,6 +139,13 @@ def test_2000_characters_are_accepted(owner, withheld_post):
     assert len(do_file_appeal(withheld_post, text="y" * 2000, acting_user=owner).text) == 2000
 
 
+def test_a_line_break_sent_by_a_browser_counts_as_one_character(owner, withheld_post):
+    text = "line\r\n" * 400  # 2,400 characters as sent, 2,000 as typed
+    assert (
+        do_file_appeal(withheld_post, text=text, acting_user=owner).text == "line\n" * 399 + "line"
+    )
+
+
 def test_one_open_appeal_per_withholding(owner, withheld_post, legal):
     first = do_file_appeal(withheld_post, text="one", acting_user=owner)
     with pytest.raises(InvalidInput, match="already have an open appeal"):

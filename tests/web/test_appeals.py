@@ -144,6 +144,14 @@ def test_the_appeal_page_shows_the_evidence_and_the_demand(withheld, owner, lega
         assert words in page
 
 
+def test_the_appeal_text_is_shown_escaped(withheld, owner, legal, signed_in):
+    appeal = do_file_appeal(withheld, text="<script>alert(1)</script>", acting_user=owner)
+    for account, path in ((legal, f"/desk/appeals/{appeal.id}"), (owner, "/appeals")):
+        page = page_text(signed_in(account).get(path))
+        assert "<script>alert(1)</script>" not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
 def test_granting_on_the_web_makes_the_post_visible_in_india(
     withheld, owner, legal, signed_in, client
 ):

@@ -66,7 +66,7 @@ def check_text(text: object, *, what: str, limit: int) -> str:
         text.encode("utf-8")
     except UnicodeEncodeError:
         raise InvalidInput(f"The {what} is not valid Unicode text.") from None
-    text = text.strip()
+    text = text.replace("\r\n", "\n").strip()  # a browser counts a line break as one character
     if not text:
         raise InvalidInput(f"Write the {what}.")
     if len(text) > limit:
