@@ -15,6 +15,8 @@ from tidings.api import (
     admin_legal,
     admin_legal_clocks,
     admin_legal_dialogue,
+    admin_legal_appeals,
+    appeals,
     apps_oauth,
     follow_requests,
     instance,
@@ -66,6 +68,8 @@ for module in (
     admin_legal_clocks,
     portal,
     admin_legal_dialogue,
+    admin_legal_appeals,
+    appeals,
 ):
     api.add_router("", module.router)
 api.add_decorator(rate_limit("api", by_account_or_ip, when=is_api_call), mode="view")

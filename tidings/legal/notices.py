@@ -26,6 +26,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.utils import timezone
 
+from tidings.legal.appeals import appeal_form_url, appeal_pack, clock_promises, routes_text
 from tidings.legal.models import LegalNotice, NoticeKind, Withholding
 from tidings.lib.countries import country_name
 from tidings.social.models import Notification, NotificationKind
@@ -39,10 +40,24 @@ NOTICE_BATCH = 100
 EMAIL_CLAIM_LEASE = timedelta(minutes=10)
 
 APPEAL_TEXT = (
-    "If you believe this is wrong, you can appeal: reply to this e-mail or write to "
-    "the legal team at {email}, quoting reference {reference}. We will review your appeal "
-    "and may contest the order with the authority."
+    "If you believe this is wrong, you can appeal: {url} (reference {reference}). "
+    "Your appeal will be {promises}. We will review it and may contest the order with "
+    "the authority."
 )
+
+
+def appeal_text(withholding: Withholding, reference: str) -> str:
+    """How to appeal ``withholding``: the form, our clocks, and the routes beyond us of its pack."""
+    pack = appeal_pack(withholding)
+    text = APPEAL_TEXT.format(
+        url=appeal_form_url(withholding),
+        reference=reference,
+        promises=clock_promises(pack) or "reviewed by our legal team",
+    )
+    routes = routes_text(pack)
+    if routes:
+        text += " " + routes.replace("of this decision", "of our decision on your appeal")
+    return text
 
 
 def _places(countries: Sequence[str]) -> str:
@@ -79,7 +94,7 @@ def compose_notice(withholding: Withholding, kind: str) -> tuple[str, str]:
             lines.append(f"Legal basis: {basis}.")
     reference = f"W-{withholding.id}"
     if kind == NoticeKind.WITHHELD:
-        lines.append(APPEAL_TEXT.format(email=settings.DEFAULT_FROM_EMAIL, reference=reference))
+        lines.append(appeal_text(withholding, reference))
     return subject, "\n\n".join(lines)
 
 

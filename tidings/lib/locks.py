@@ -10,7 +10,8 @@ goes back to an earlier one:
    between two of them.
 2. **Demands**, then **demand items** (in id order), then **withholdings**
    (in id order): the rows the action reads with ``select_for_update`` or
-   updates.
+   updates. Deciding an appeal locks the **appeal** right after the legal
+   state, before what lifting its withholding takes.
 3. **Account and post rows** whose counters the action moves
    (``followers_count``, ``reposts_count``, …): updated with ``F()``
    expressions, in the order the action names them, and never locked for

@@ -346,7 +346,12 @@ def post_card(post: Post, page: CardContext, *, highlight: bool = False) -> str:
         )
     note = withheld_note(viewer, target)
     if note:
-        out.append(f'      <p class="post__withheld" role="note">{escape(note)}</p>\n')
+        appeal = ""
+        if viewer is not None and viewer.account_id == author.id:  # the author may appeal
+            appeal = (
+                f' <a href="{reverse("web:appeal_new")}?post={target.id}">Appeal this decision</a>'
+            )
+        out.append(f'      <p class="post__withheld" role="note">{escape(note)}{appeal}</p>\n')
     out.append(
         f'      <div class="post__text{" post__text--large" if highlight else ""}">'
         f"{render_post_html(target.text or '')}</div>\n"

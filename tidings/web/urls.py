@@ -7,7 +7,9 @@ from django.urls import path
 from tidings.web.views import (
     accounts,
     actions,
+    appeals,
     desk,
+    desk_appeals,
     desk_clocks,
     desk_dialogue,
     inbox,
@@ -58,6 +60,15 @@ urlpatterns = [
         portal.attachment,
         name="portal_attachment",
     ),
+    path("appeals", appeals.appeal_list, name="appeals"),
+    path("appeals/new", appeals.appeal_new, name="appeal_new"),
+    path("desk/appeals", desk_appeals.appeal_queue_page, name="desk_appeals"),
+    path("desk/appeals/<int:appeal_id>", desk_appeals.appeal_detail, name="desk_appeal"),
+    path(
+        "desk/appeals/<int:appeal_id>/acknowledge", desk_appeals.acknowledge, name="desk_appeal_ack"
+    ),
+    path("desk/appeals/<int:appeal_id>/grant", desk_appeals.grant, name="desk_appeal_grant"),
+    path("desk/appeals/<int:appeal_id>/reject", desk_appeals.reject, name="desk_appeal_reject"),
     path("posts/<int:post_id>/delete", actions.delete_post, name="delete_post"),
     path("posts/<int:post_id>/repost", actions.repost, name="repost"),
     path("posts/<int:post_id>/unrepost", actions.unrepost, name="unrepost"),
