@@ -13,9 +13,9 @@ import tidings
 from tidings.api import (
     accounts,
     admin_legal,
+    admin_legal_appeals,
     admin_legal_clocks,
     admin_legal_dialogue,
-    admin_legal_appeals,
     appeals,
     apps_oauth,
     follow_requests,

@@ -287,6 +287,8 @@ class LegalStateVersion(models.Model):
 class NoticeKind(models.TextChoices):
     WITHHELD = "withheld", "Withheld"
     REINSTATED = "reinstated", "Reinstated"
+    #: About an appeal: its receipt, acknowledgement and decision.
+    APPEAL = "appeal", "Appeal"
 
 
 class LegalNotice(models.Model):

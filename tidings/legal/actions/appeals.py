@@ -41,7 +41,7 @@ from tidings.legal.appeals import (
     window_closes_at,
 )
 from tidings.legal.clocks import ClockKey, appeal_clocks
-from tidings.legal.models import Appeal, AppealStatus, LegalNotice, Withholding
+from tidings.legal.models import Appeal, AppealStatus, LegalNotice, NoticeKind, Withholding
 from tidings.legal.notices import enqueue_notices
 from tidings.legal.roles import check_desk_access
 from tidings.lib.countries import withheld_where
@@ -52,7 +52,7 @@ from tidings.social.models import Account
 TEXT_MAX_CHARS = 2000
 REASON_MAX_CHARS = 2000
 #: ``LegalNotice.kind`` of the messages about an appeal (receipt, acknowledgement, decision).
-APPEAL_NOTICE = "appeal"
+APPEAL_NOTICE = NoticeKind.APPEAL
 APPEAL_GRANTED_REASON = "appeal granted"
 
 
