@@ -64,6 +64,7 @@ _ITEM_FIELDS = (
     "match_status",
     "match_reason",
     "place",
+    "suggested_account",
     "review_state",
     "decision_reason",
 )
@@ -124,6 +125,7 @@ def _write_items(demand: Demand, lines: Sequence[ResolvedLine]) -> None:
             r.status,
             r.reason[:300],
             (r.line.place or f"line {r.line.line_number}")[:64],
+            r.suggested_account_id,
             pending,
             "",
         )
@@ -242,7 +244,9 @@ def do_import_demand(
     )
     if authority_kind not in AuthorityKind.values:
         raise InvalidInput(f"Unknown authority kind {authority_kind!r}.")
-    order = parse_order(data, own_domain=settings.DOMAIN, column=column)
+    order = parse_order(
+        data, own_domain=settings.DOMAIN, aliases=settings.TIDINGS_DOMAIN_ALIASES, column=column
+    )
     resolved = resolve_targets(order.lines)
     original = data.encode("utf-8") if isinstance(data, str) else data
     received_at = received_at or timezone.now()
@@ -339,7 +343,12 @@ def do_resume_import(demand: Demand, *, acting_user: Account) -> ImportResult:
     started = _started(demand)
     original = bytes(demand.original_bytes)
     data: bytes | str = original.decode("utf-8") if started.get("pasted") else original
-    order = parse_order(data, own_domain=settings.DOMAIN, column=started.get("column"))
+    order = parse_order(
+        data,
+        own_domain=settings.DOMAIN,
+        aliases=settings.TIDINGS_DOMAIN_ALIASES,
+        column=started.get("column"),
+    )
     written = set(DemandItem.objects.filter(demand=demand).values_list("line_number", flat=True))
     missing = [line for line in order.lines if line.line_number not in written]
     _write_chunks(demand, _chunks(resolve_targets(missing)), acting_user)

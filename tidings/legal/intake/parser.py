@@ -8,6 +8,7 @@ many). Bad lines are items of kind ``invalid`` with a reason; nothing is dropped
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from tidings.legal.intake.decode import (
@@ -20,7 +21,14 @@ from tidings.legal.intake.decode import (
 )
 from tidings.legal.intake.errors import UnreadableOrder
 from tidings.legal.intake.table import Shape, detect_shape, split_row, target_strength
-from tidings.legal.intake.targets import Kind, Target, clean_cell, normalise_host, parse_target
+from tidings.legal.intake.targets import (
+    Kind,
+    OwnHosts,
+    Target,
+    clean_cell,
+    normalise_host,
+    parse_target,
+)
 
 _BLANK = " \t\v\f\u00a0\u200b\u200c\u200d\u2060\ufeff"
 _MAX_CELL_LINES = 20  # a quoted cell may run over this many lines at most
@@ -47,6 +55,8 @@ class ParsedLine:
     foreign_post_id: int | None = None
     host: str | None = None
     line_count: int = 1
+    #: An account on another server (see ``Target.foreign``).
+    foreign: bool = False
     #: Where it was found when not a plain line number: "row 7", "page 2, line 14".
     place: str = ""
 
@@ -70,14 +80,15 @@ def parse_order(
     data: bytes | str,
     *,
     own_domain: str,
+    aliases: Sequence[str] = (),
     column: str | int | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_lines: int = DEFAULT_MAX_LINES,
 ) -> ParsedOrder:
     """Parse an uploaded file (bytes) or pasted text (str); raises only ``UnreadableOrder``.
 
-    ``own_domain`` is this server's domain (``settings.DOMAIN``): its links name our
-    posts. ``column`` is a header name (any case) or a 1-based index; None detects it.
+    ``own_domain`` is this server's domain (``settings.DOMAIN``) and ``aliases`` its
+    other or former domains: their links name our accounts and posts. ``column`` is a header name (any case) or a 1-based index; None detects it.
     """
     if isinstance(data, str):
         check_size(len(data.encode("utf-8", "surrogatepass")), max_bytes)
@@ -89,7 +100,7 @@ def parse_order(
     content = [(i, line) for i, line in enumerate(lines) if line.strip(_BLANK)]
     if not content:
         raise UnreadableOrder("The file has only blank lines; there is nothing to read.")
-    own_host = normalise_host(own_domain)
+    own_host = frozenset(normalise_host(domain) for domain in (own_domain, *aliases) if domain)
     shape = detect_shape(content, column, own_host)
     items, blanks = _items(lines, shape, own_host, explicit_column=column is not None)
     header = None if shape.header_index is None else lines[shape.header_index]
@@ -107,7 +118,7 @@ def parse_order(
 
 
 def _items(
-    lines: list[str], shape: Shape, own_host: str, *, explicit_column: bool
+    lines: list[str], shape: Shape, own_host: OwnHosts, *, explicit_column: bool
 ) -> tuple[list[ParsedLine], list[int]]:
     delimiter, column = shape.delimiter, shape.column
     blank_chars = _BLANK + (f'{delimiter}"' if delimiter else "")
@@ -172,7 +183,7 @@ def _item(
     span: int,
     column: int,
     shape: Shape,
-    own_host: str,
+    own_host: OwnHosts,
     explicit_column: bool,
 ) -> ParsedLine:
     used = column
@@ -194,11 +205,12 @@ def _item(
         foreign_post_id=target.foreign_post_id,
         host=target.host,
         line_count=span,
+        foreign=target.foreign,
     )
 
 
 def _check_other_columns(
-    target: Target, row: list[str], used: int, shape: Shape, own_host: str
+    target: Target, row: list[str], used: int, shape: Shape, own_host: OwnHosts
 ) -> Target:
     """Invalid when another cell also names a target: a line is one item, never two."""
     others = []
