@@ -19,7 +19,7 @@ from tidings.api.serializers import iso
 from tidings.legal.models import Demand, DemandItem, MatchStatus, ReviewState, Withholding
 
 #: The keys of ``Demand.counts``: items by match status, then matched items by review state.
-COUNT_KEYS = (*MatchStatus.values, *ReviewState.values)
+COUNT_KEYS = (*MatchStatus.values, *ReviewState.values, "expired")
 
 
 class AuthorityOut(Schema):
@@ -30,7 +30,11 @@ class AuthorityOut(Schema):
 
 
 class CountsOut(Schema):
-    """Items by match status; review states count matched items only (the ones decided)."""
+    """Items by match status; review states count matched items only (the ones decided).
+
+    ``expired`` counts withheld items whose withholdings have all ended (``ends_at``
+    passed); they are not counted in ``withheld``.
+    """
 
     matched: int
     unknown: int
@@ -41,6 +45,7 @@ class CountsOut(Schema):
     declined: int
     escalated: int
     lifted: int
+    expired: int  # withheld items whose withholdings all ended by the clock
 
 
 class DemandOut(Schema):
