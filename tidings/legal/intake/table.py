@@ -168,11 +168,19 @@ def _column_from_argument(column: str | int, first: list[str], width: int) -> tu
 
 
 def detect_shape(
-    content_lines: Sequence[tuple[int, str]], column: str | int | None, own_host: OwnHosts
+    content_lines: Sequence[tuple[int, str]],
+    column: str | int | None,
+    own_host: OwnHosts,
+    *,
+    delimiter: str | None = "detect",
 ) -> Shape:
-    """The order's shape from its first non-blank ``(index, line)`` pairs."""
+    """The order's shape from its first non-blank ``(index, line)`` pairs.
+
+    ``delimiter`` is detected unless given (a workbook's rows are tab-joined cells).
+    """
     sample = [line for _, line in content_lines[:SAMPLE_LINES]]
-    delimiter = detect_delimiter(sample)
+    if delimiter == "detect":
+        delimiter = detect_delimiter(sample)
     rows = [split_row(line, delimiter) for line in sample]
     width = max(len(row) for row in rows)
     first, rest = rows[0], rows[1:] or rows[:1]
