@@ -75,6 +75,13 @@ class ItemAccountOut(Schema):
     verified: bool
 
 
+class SuggestedAccountOut(Schema):
+    """A local account offered for an unknown line (e.g. the namesake of a handle elsewhere)."""
+
+    id: str
+    handle: str
+
+
 class DemandItemOut(Schema):
     id: str
     line_number: int
@@ -88,6 +95,7 @@ class DemandItemOut(Schema):
     decided_at: str | None
     account: ItemAccountOut | None
     status_id: str | None
+    suggested_account: SuggestedAccountOut | None
 
 
 class ImportOut(Schema):
@@ -144,7 +152,8 @@ def demand_json(request: HttpRequest, demand: Demand, counts: Mapping[str, int])
 
 
 def item_json(item: DemandItem) -> dict[str, Any]:
-    """A DemandItem; ``item.account`` should be loaded (select_related) to avoid a query each."""
+    """A DemandItem; ``item.account`` and ``item.suggested_account`` should be loaded
+    (select_related) to avoid a query each."""
     account = item.account if item.account_id else None
     return {
         "id": str(item.id),
@@ -168,6 +177,9 @@ def item_json(item: DemandItem) -> dict[str, Any]:
             "verified": account.verified,
         },
         "status_id": _id(item.post_id),
+        "suggested_account": None
+        if not item.suggested_account_id
+        else {"id": str(item.suggested_account_id), "handle": item.suggested_account.username},
     }
 
 

@@ -465,7 +465,7 @@ def demand_items(demand: Demand, filters: ItemFilters, *, now: datetime | None =
     now = now or timezone.now()
     items = filters.apply(
         DemandItem.objects.filter(demand=demand).select_related(
-            "account", "post", "post__author", "reviewer"
+            "account", "post", "post__author", "reviewer", "suggested_account"
         )
     )
     total = items.count()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tidings.web.views import accounts, actions, desk, inbox, media, pages
+from tidings.web.views import accounts, actions, desk, desk_suggestions, inbox, media, pages
 
 app_name = "web"
 
@@ -38,6 +38,11 @@ urlpatterns = [
     path("desk/demands/<int:demand_id>/lift", desk.lift, name="desk_lift"),
     path("desk/demands/<int:demand_id>/confirm", desk.confirm, name="desk_confirm"),
     path("desk/demands/<int:demand_id>/release", desk.release, name="desk_release"),
+    path(
+        "desk/demands/<int:demand_id>/items/<int:item_id>/accept_suggestion",
+        desk_suggestions.accept_suggestion,
+        name="desk_accept_suggestion",
+    ),
     path("posts/<int:post_id>/delete", actions.delete_post, name="delete_post"),
     path("posts/<int:post_id>/repost", actions.repost, name="repost"),
     path("posts/<int:post_id>/unrepost", actions.unrepost, name="unrepost"),

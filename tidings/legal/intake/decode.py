@@ -55,7 +55,7 @@ def size_text(n: int) -> str:
     return f"{value:.0f} {unit}" if value == int(value) else f"{value:.1f} {unit}"
 
 
-def checksize_text(size: int, max_bytes: int) -> None:
+def check_size(size: int, max_bytes: int) -> None:
     """Refuse an order over ``max_bytes``."""
     if size > max_bytes:
         raise UnreadableOrder(
@@ -79,7 +79,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 def decode_order(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
     """The text (without any BOM) and the encoding it was read as; raises ``UnreadableOrder``."""
-    checksize_text(len(data), max_bytes)
+    check_size(len(data), max_bytes)
     if not data:
         raise UnreadableOrder("The file is empty.")
     for signature, what in _SIGNATURES:

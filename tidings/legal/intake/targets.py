@@ -286,7 +286,7 @@ def parse_target(cell: str, *, own_host: OwnHosts) -> Target:
         scheme = (url["scheme"] or "").lower()
         host = normalise_host(url["host"])
         looks_like_link = scheme in ("http", "https") or (
-            not scheme and "." in host and url["path"] is not None
+            not scheme and url["path"] is not None and ("." in host or host in _own_hosts(own_host))
         )
         if looks_like_link and host:
             return _link(host, url["path"] or "", _own_hosts(own_host))
