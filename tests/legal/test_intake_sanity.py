@@ -67,6 +67,7 @@ def test_an_iso_8601_duration_counts_from_now(text: str, span: timedelta) -> Non
         ("PT0H", "longer than zero"),
         ("P9999W", "more than ten years"),
         ("P" + "9" * 10_000 + "D", "as an ISO 8601 duration"),
+        ("9999-12-31T23:59:59-23:59", "more than ten years"),
     ],
 )
 def test_a_bad_iso_8601_duration_says_why(text: str, message: str) -> None:

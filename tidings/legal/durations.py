@@ -120,4 +120,6 @@ def parse_until(text: str | None, now: datetime) -> datetime | None:
         raise InvalidInput(f"Cannot read {text[:60]!r} as an end; write {EXAMPLES}.")
     if moment <= now:
         raise InvalidInput(f"The end {text[:60]!r} is in the past; give a moment in the future.")
+    if moment - now > MAX_DURATION:
+        raise InvalidInput("That is more than ten years; leave the end blank for no end date.")
     return moment
