@@ -40,6 +40,9 @@ FORMS = [
     ("https://old-tidings.example/api/v1/statuses/{post}", "matched", "post", None),
     ("https://tidings-alias.example:8443/alice/status/{post}", "matched", "post", None),
     ("@alice@old-tidings.example", "matched", "@alice", None),
+    # twitter.com / x.com handles are matched by handle, as their links are
+    ("https://twitter.com/alice", "matched", "@alice", "account @alice (twitter.com profile link)"),
+    ("@alice@twitter.com", "matched", "@alice", None),
     # another server: never our namesake, only a suggestion
     (
         "https://example.social/@alice",

@@ -320,7 +320,10 @@ def do_import_demand(
                     {
                         "file_sha256": hashlib.sha256(original).hexdigest(),
                         "lines": len(resolved),
-                        "column": order.column_used,
+                        # A document's sheets each find their own column: resume as asked.
+                        "column": column
+                        if order.encoding in ("xlsx", "pdf")
+                        else order.column_used,
                         "pasted": isinstance(data, str),
                     },
                 )

@@ -280,7 +280,8 @@ def parse_target(cell: str, *, own_host: OwnHosts) -> Target:
         host = normalise_host(host)
         own = host in _own_hosts(own_host)
         where = "" if own else f" on {host}"
-        return _handle(handle, reason=f"{AT_HANDLE}{where}", host=host, foreign=not own)
+        foreign = not own and host not in TWITTER_HOSTS  # matched by handle, as its links are
+        return _handle(handle, reason=f"{AT_HANDLE}{where}", host=host, foreign=foreign)
     url = _URL.fullmatch(text)
     if url:
         scheme = (url["scheme"] or "").lower()
