@@ -35,6 +35,8 @@ TIDINGS_AUDIT_KEY_FILE = DATA_DIR / "audit_key"
 TIDINGS_AUDIT_CHECKPOINT_FILE = DATA_DIR / "audit" / "checkpoints.jsonl"
 DEBUG = env.bool("TIDINGS_DEBUG", default=False)
 DOMAIN = env.str("TIDINGS_DOMAIN", default="localhost:8000")
+#: Other or former domains of this platform: links on them name our accounts and posts.
+TIDINGS_DOMAIN_ALIASES = env.list("TIDINGS_DOMAIN_ALIASES", default=[])
 ALLOWED_HOSTS = ["*"] if DEBUG else [DOMAIN.split(":")[0], "localhost", "127.0.0.1", "[::1]"]
 ALLOWED_HOSTS += env.list("TIDINGS_ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("TIDINGS_CSRF_TRUSTED_ORIGINS", default=[])

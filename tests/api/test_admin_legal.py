@@ -98,6 +98,7 @@ def test_an_order_sent_as_a_json_list_keeps_every_line_with_its_match(desk, kisa
     assert demand["counts"] == {
         "matched": 2, "unknown": 1, "invalid": 1, "duplicate": 1,
         "pending": 2, "withheld": 0, "declined": 0, "escalated": 0, "lifted": 0,
+        "expired": 0,
     }  # fmt: skip
     assert demand["public_notice_url"].endswith(f"/transparency/notices/{demand['id']}")
     assert [i["raw"] for i in body["items"]] == [

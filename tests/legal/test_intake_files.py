@@ -205,13 +205,13 @@ def test_an_order_with_three_bad_lines_keeps_every_line() -> None:
         (b"\n \r\n\t\n", "The file has only blank lines; there is nothing to read."),
         (
             b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n",
-            "The file looks binary (not text): it is a PDF document. "
-            "Export the list as CSV or plain text and upload that.",
+            "The PDF could not be read (it is damaged or incomplete); send it again, "
+            "or export the list as CSV.",
         ),
         (
             b"PK\x03\x04\x14\x00\x06\x00",
-            "The file looks binary (not text): it is a ZIP archive (an Excel .xlsx or Word "
-            ".docx file is one). Export the list as CSV or plain text and upload that.",
+            "The file is a ZIP archive (an Excel .xlsx file is one) but it is damaged or "
+            "incomplete; save it again, or export the list as CSV, and upload that.",
         ),
         (
             b"@ravi\x00\x01\x02\x03\x00\xff",

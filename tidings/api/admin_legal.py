@@ -52,10 +52,17 @@ from tidings.legal.actions.decisions import (
     do_release_notices,
 )
 from tidings.legal.actions.intake import do_import_demand
+from tidings.legal.actions.suggestions import do_accept_suggestion
 from tidings.legal.actions.withholding import do_lift_withholding
+from tidings.legal.durations import parse_until
 from tidings.legal.intake.decode import DEFAULT_MAX_BYTES, check_size
 from tidings.legal.models import AuthorityKind, Demand, DemandKind
-from tidings.legal.queries import access_demand, counts_by_demand, demand_counts
+from tidings.legal.queries import (
+    access_demand,
+    access_demand_item,
+    counts_by_demand,
+    demand_counts,
+)
 from tidings.legal.roles import check_desk_access
 from tidings.lib.errors import InvalidInput
 from tidings.social.models import Account
@@ -279,8 +286,17 @@ class DecisionIn(Schema):
     countries: list[str] | str | None = Field(
         None, description="Where to withhold (the demand's country if absent); XX = everywhere."
     )
-    until: datetime | None = Field(None, description="When a withholding ends (never if absent).")
+    until: str | None = Field(
+        None,
+        description="When a withholding ends (never if absent): a moment (ISO 8601, UTC if no "
+        'offset), or a duration from now ("6 hours", "2 days", ISO 8601 "PT6H", "P2D").',
+    )
     reason: str = ""
+
+
+def _until(value: str | None) -> datetime | None:
+    """A withholding's end from a moment or a duration; a moment without offset is UTC."""
+    return aware(parse_until(value, timezone.now()))
 
 
 def _item_ids(value: list[int | str] | str) -> list[int] | str:
@@ -317,10 +333,26 @@ def decide(request: HttpRequest, demand_id: str) -> HttpResponse:
         action=data.action,
         reason=data.reason,
         countries=_countries(data.countries),
-        until=aware(data.until),
+        until=_until(data.until),
         acting_user=account,
     )
     return json_response([item_json(i) for i in items])
+
+
+@router.post(
+    f"{PREFIX}/demands/{{demand_id}}/items/{{item_id}}/accept_suggestion",
+    response={200: DemandItemOut, **ERRORS},
+    summary="Accept an item's suggested account",
+)
+def accept_suggestion(request: HttpRequest, demand_id: str, item_id: str) -> HttpResponse:
+    """An unknown line's suggested account (a namesake of a handle on another server)
+    becomes the item's account, matched; a 422 when the item has no suggestion, is not
+    unknown, or was decided. Recorded in the audit log with who accepted it.
+    """
+    account = desk_user(request, "admin:write")
+    demand = access_demand(demand_id, acting_user=account)
+    item = do_accept_suggestion(access_demand_item(demand, item_id), acting_user=account)
+    return json_response(item_json(item))
 
 
 @router.post(

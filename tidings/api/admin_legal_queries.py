@@ -42,7 +42,7 @@ def items_page(
     review_state: str | None = None,
 ) -> list[DemandItem]:
     """Items of ``demand`` by id like every list (last line first), optionally filtered."""
-    items = DemandItem.objects.filter(demand=demand).select_related("account")
+    items = DemandItem.objects.filter(demand=demand).select_related("account", "suggested_account")
     if match_status:
         items = items.filter(match_status=match_status)
     if review_state:
@@ -53,7 +53,9 @@ def items_page(
 def first_items(demand: Demand, limit: int) -> list[DemandItem]:
     """The first ``limit`` lines of ``demand``, in line order."""
     return list(
-        DemandItem.objects.filter(demand=demand).select_related("account").order_by("id")[:limit]
+        DemandItem.objects.filter(demand=demand)
+        .select_related("account", "suggested_account")
+        .order_by("id")[:limit]
     )
 
 

@@ -21,7 +21,7 @@ from tidings.legal.clocks import Clock, demand_clocks, demand_pack
 from tidings.legal.models import Demand, DemandItem, MatchStatus, ReviewState, Withholding
 
 #: The keys of ``Demand.counts``: items by match status, then matched items by review state.
-COUNT_KEYS = (*MatchStatus.values, *ReviewState.values)
+COUNT_KEYS = (*MatchStatus.values, *ReviewState.values, "expired")
 
 
 class AuthorityOut(Schema):
@@ -32,7 +32,11 @@ class AuthorityOut(Schema):
 
 
 class CountsOut(Schema):
-    """Items by match status; review states count matched items only (the ones decided)."""
+    """Items by match status; review states count matched items only (the ones decided).
+
+    ``expired`` counts withheld items whose withholdings have all ended (``ends_at``
+    passed); they are not counted in ``withheld``.
+    """
 
     matched: int
     unknown: int
@@ -43,6 +47,7 @@ class CountsOut(Schema):
     declined: int
     escalated: int
     lifted: int
+    expired: int  # withheld items whose withholdings all ended by the clock
 
 
 class RulePackOut(Schema):
@@ -91,6 +96,13 @@ class ItemAccountOut(Schema):
     verified: bool
 
 
+class SuggestedAccountOut(Schema):
+    """A local account offered for an unknown line (e.g. the namesake of a handle elsewhere)."""
+
+    id: str
+    handle: str
+
+
 class DemandItemOut(Schema):
     id: str
     line_number: int
@@ -104,6 +116,7 @@ class DemandItemOut(Schema):
     decided_at: str | None
     account: ItemAccountOut | None
     status_id: str | None
+    suggested_account: SuggestedAccountOut | None
 
 
 class ImportOut(Schema):
@@ -175,7 +188,8 @@ def demand_json(request: HttpRequest, demand: Demand, counts: Mapping[str, int])
 
 
 def item_json(item: DemandItem) -> dict[str, Any]:
-    """A DemandItem; ``item.account`` should be loaded (select_related) to avoid a query each."""
+    """A DemandItem; ``item.account`` and ``item.suggested_account`` should be loaded
+    (select_related) to avoid a query each."""
     account = item.account if item.account_id else None
     return {
         "id": str(item.id),
@@ -199,6 +213,9 @@ def item_json(item: DemandItem) -> dict[str, Any]:
             "verified": account.verified,
         },
         "status_id": _id(item.post_id),
+        "suggested_account": None
+        if not item.suggested_account_id
+        else {"id": str(item.suggested_account_id), "handle": item.suggested_account.username},
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse
+from django.templatetags.static import static
 from ninja import Router
 
 import tidings
@@ -88,7 +89,7 @@ def instance_v1(request: HttpRequest) -> HttpResponse:
                 "status_count": stats["posts"],
                 "domain_count": 0,
             },
-            "thumbnail": request.build_absolute_uri("/static/api/header.png"),
+            "thumbnail": base_url(request) + static("api/header.png"),
             "languages": ["en"],
             "registrations": policy != "closed",
             "approval_required": policy == "approval",
@@ -117,7 +118,7 @@ def instance_v2(request: HttpRequest) -> HttpResponse:
             "source_url": "https://example.org/tidings",
             "description": DESCRIPTION,
             "usage": {"users": {"active_month": stats["users"]}},
-            "thumbnail": {"url": request.build_absolute_uri("/static/api/header.png")},
+            "thumbnail": {"url": base_url(request) + static("api/header.png")},
             "icon": [],
             "languages": ["en"],
             "configuration": configuration,

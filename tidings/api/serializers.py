@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
 from django.db.models.functions import Lower
 from django.http import HttpRequest
 from django.templatetags.static import static
@@ -53,7 +54,12 @@ def iso(moment: datetime | None) -> str | None:
 
 
 def base_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
+    """This site's canonical address: ``TIDINGS_DOMAIN``, never the Host the request came on.
+
+    The URLs we hand out are pasted into orders and links elsewhere; they must name the
+    platform, not whichever address (127.0.0.1:8123, an alias) a client happened to use.
+    """
+    return f"{request.scheme}://{settings.DOMAIN}"
 
 
 @dataclass
@@ -76,7 +82,7 @@ class Serializer:
         """The absolute URL of a static file (resolved once per request)."""
         url = self._static.get(path)
         if url is None:
-            url = self._static[path] = self.request.build_absolute_uri(static(path))
+            url = self._static[path] = self.base + static(path)
         return url
 
     def html(self, text: str) -> str:
@@ -89,7 +95,7 @@ class Serializer:
 
     def avatar(self, account: Account) -> str:
         if account.avatar:
-            return self.request.build_absolute_uri(avatar_path(account))
+            return self.base + avatar_path(account)
         return self.static_url("api/missing.png")
 
     def account(self, account: Account) -> dict[str, Any]:

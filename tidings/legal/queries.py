@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -81,6 +81,17 @@ def access_demand(demand_id: int | str, *, acting_user: Account | None) -> Deman
         )
     except (Demand.DoesNotExist, ValueError, TypeError, OverflowError):
         raise NotFound("There is no such demand.") from None
+
+
+def access_demand_item(demand: Demand, item_id: int | str) -> DemandItem:
+    """An item of ``demand`` by id (its demand loaded), or ``NotFound``."""
+    try:
+        number = int(str(item_id).strip())
+        if not 0 < number < 2**63:
+            raise ValueError(item_id)
+        return DemandItem.objects.select_related("demand").get(demand=demand, id=number)
+    except (DemandItem.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound("There is no such item in this demand.") from None
 
 
 def access_demand_withholdings(
@@ -174,9 +185,20 @@ def demand_deadline(demand: Demand, now: datetime) -> Deadline:
 # -- counts -----------------------------------------------------------------------
 
 
+#: Counted like a review state, derived at read time: a withheld item none of whose
+#: withholdings is in force any more because their ``ends_at`` has passed.
+EXPIRED = "expired"
+#: Review states as the counts show them (labels for the desk).
+COUNT_STATES: tuple[tuple[str, str], ...] = (*ReviewState.choices, (EXPIRED, "Expired"))
+
+
 @dataclass(frozen=True)
 class DemandCounts:
-    """Items of a demand by match status and by review state (of matched items)."""
+    """Items of a demand by match status and by review state (of matched items).
+
+    ``review`` also counts ``expired``: withheld items whose withholdings all ended
+    by the clock (lifted ones are ``lifted``); those are not counted as ``withheld``.
+    """
 
     match: Mapping[str, int]
     review: Mapping[str, int]
@@ -212,7 +234,35 @@ def counts_by_demand(demand_ids: Sequence[int]) -> dict[int, DemandCounts]:
         match[demand_id][status] = match[demand_id].get(status, 0) + n
         if status == MatchStatus.MATCHED:
             review[demand_id][state] = review[demand_id].get(state, 0) + n
+    for demand_id, n in _expired_by_demand(demand_ids, timezone.now()).items():
+        review[demand_id][ReviewState.WITHHELD] -= n
+        review[demand_id][EXPIRED] = n
     return {d: DemandCounts(match[d], review[d]) for d in demand_ids}
+
+
+def expired_items(items: QuerySet[DemandItem], now: datetime) -> QuerySet[DemandItem]:
+    """The withheld items of ``items`` whose withholdings have all ended by the clock."""
+    ended = Withholding.objects.filter(
+        demand_item=OuterRef("pk"), lifted_at__isnull=True, ends_at__lte=now
+    )
+    in_force = Withholding.objects.active_at(now).filter(demand_item=OuterRef("pk"))
+    return items.filter(
+        Exists(ended),
+        ~Exists(in_force),
+        match_status=MatchStatus.MATCHED,
+        review_state=ReviewState.WITHHELD,
+    )
+
+
+def _expired_by_demand(demand_ids: Sequence[int], now: datetime) -> dict[int, int]:
+    """Expired items per demand, in one grouped query (demands without any are absent)."""
+    rows = (
+        expired_items(DemandItem.objects.filter(demand_id__in=demand_ids), now)
+        .values_list("demand_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return dict(rows)
 
 
 def demand_counts(demand: Demand) -> DemandCounts:
@@ -428,7 +478,7 @@ def demand_items(demand: Demand, filters: ItemFilters, *, now: datetime | None =
     now = now or timezone.now()
     items = filters.apply(
         DemandItem.objects.filter(demand=demand).select_related(
-            "account", "post", "post__author", "reviewer"
+            "account", "post", "post__author", "reviewer", "suggested_account"
         )
     )
     total = items.count()

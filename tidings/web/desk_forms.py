@@ -38,8 +38,11 @@ class IntakeForm(forms.Form):
         label="Order file",
         required=False,
         allow_empty_file=True,  # the parser explains an empty file better than "empty"
-        help_text="CSV, TSV or plain text, one account or post per line; up to 50 MB.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.tsv,.txt,text/csv,text/plain"}),
+        help_text="CSV, TSV or plain text, one account or post per line; an Excel .xlsx sheet; "
+        "or a PDF letter (every link and @handle in it); up to 50 MB.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".csv,.tsv,.txt,.xlsx,.pdf,text/csv,text/plain,application/pdf"}
+        ),
     )
     text = forms.CharField(
         label="Or paste the order's lines",

@@ -21,7 +21,7 @@ import hashlib
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -53,6 +53,8 @@ IMPORT_CHUNK_LINES = 2000
 #: SQLite only: the pause between chunks, so writers waiting for the one write lock (they
 #: poll it every few tens of milliseconds) get it instead of the next chunk.
 SQLITE_PAUSE_SECONDS = 0.04
+#: How far ahead of the server's clock a "received at" may be (the desk's clock may run fast).
+RECEIVED_AT_SKEW = timedelta(minutes=5)
 
 _ITEM_FIELDS = (
     "demand",
@@ -64,6 +66,7 @@ _ITEM_FIELDS = (
     "match_status",
     "match_reason",
     "place",
+    "suggested_account",
     "review_state",
     "decision_reason",
 )
@@ -87,6 +90,25 @@ def check_demand_fields(*, authority_name: str, country: str, reference: str, ki
     if not code:
         raise InvalidInput("Give the country of the order (an ISO code such as IN).")
     return code
+
+
+def check_received_at(received_at: datetime | None) -> datetime:
+    """When the order reached us (now if not given); a moment in the future is refused.
+
+    A few minutes ahead are allowed for clock skew between the desk and the server.
+    Naive times are taken as UTC.
+    """
+    now = timezone.now()
+    if received_at is None:
+        return now
+    if timezone.is_naive(received_at):
+        received_at = timezone.make_aware(received_at, UTC)
+    if received_at > now + RECEIVED_AT_SKEW:
+        raise InvalidInput(
+            f"The order cannot have been received in the future ({received_at:%Y-%m-%d %H:%M} "
+            f"UTC; it is now {now:%Y-%m-%d %H:%M} UTC). Check the date and time zone."
+        )
+    return received_at
 
 
 def check_imported(demand: Demand) -> None:
@@ -124,6 +146,7 @@ def _write_items(demand: Demand, lines: Sequence[ResolvedLine]) -> None:
             r.status,
             r.reason[:300],
             (r.line.place or f"line {r.line.line_number}")[:64],
+            r.suggested_account_id,
             pending,
             "",
         )
@@ -280,12 +303,12 @@ def import_demand_unchecked(
     )
     if authority_kind not in AuthorityKind.values:
         raise InvalidInput(f"Unknown authority kind {authority_kind!r}.")
-    order = parse_order(data, own_domain=settings.DOMAIN, column=column)
+    received_at = check_received_at(received_at)
+    order = parse_order(
+        data, own_domain=settings.DOMAIN, aliases=settings.TIDINGS_DOMAIN_ALIASES, column=column
+    )
     resolved = resolve_targets(order.lines)
     original = data.encode("utf-8") if isinstance(data, str) else data
-    received_at = received_at or timezone.now()
-    if timezone.is_naive(received_at):
-        received_at = timezone.make_aware(received_at, UTC)
     pack = pack_for(code, legal_basis_code.strip())
     if confidential is None:
         confidential = confidential_by_default(pack)
@@ -338,7 +361,10 @@ def import_demand_unchecked(
                     {
                         "file_sha256": hashlib.sha256(original).hexdigest(),
                         "lines": len(resolved),
-                        "column": order.column_used,
+                        # A document's sheets each find their own column: resume as asked.
+                        "column": column
+                        if order.encoding in ("xlsx", "pdf")
+                        else order.column_used,
                         "pasted": isinstance(data, str),
                     },
                 )
@@ -380,7 +406,12 @@ def do_resume_import(demand: Demand, *, acting_user: Account) -> ImportResult:
     started = _started(demand)
     original = bytes(demand.original_bytes)
     data: bytes | str = original.decode("utf-8") if started.get("pasted") else original
-    order = parse_order(data, own_domain=settings.DOMAIN, column=started.get("column"))
+    order = parse_order(
+        data,
+        own_domain=settings.DOMAIN,
+        aliases=settings.TIDINGS_DOMAIN_ALIASES,
+        column=started.get("column"),
+    )
     written = set(DemandItem.objects.filter(demand=demand).values_list("line_number", flat=True))
     missing = [line for line in order.lines if line.line_number not in written]
     _write_chunks(demand, _chunks(resolve_targets(missing)), acting_user)

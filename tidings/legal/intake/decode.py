@@ -29,7 +29,10 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"%PDF", "a PDF document"),
     (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx or Word .docx file is one)"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office document (.xls or .doc)"),
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        "an old Office document (.xls or .doc), or a password-protected Office file",
+    ),
     (b"{\\rtf", "an RTF document"),
     (b"\x89PNG", "a PNG image"),
     (b"\xff\xd8\xff", "a JPEG image"),
@@ -44,7 +47,7 @@ _CONTROL_BYTES = bytes(range(0x00, 0x09)) + bytes(range(0x0E, 0x20)) + b"\x7f"
 _BINARY_CONTROL_SHARE = 0.10
 
 
-def _size(n: int) -> str:
+def size_text(n: int) -> str:
     """ "52.4 MB", "50 MB", "1.2 KB", "900 bytes" (binary multiples, as file managers show)."""
     if n < 1024:
         return f"{n} bytes"
@@ -55,7 +58,9 @@ def _size(n: int) -> str:
 def check_size(size: int, max_bytes: int) -> None:
     """Refuse an order over ``max_bytes``."""
     if size > max_bytes:
-        raise UnreadableOrder(f"The file is {_size(size)}; the limit is {_size(max_bytes)}.")
+        raise UnreadableOrder(
+            f"The file is {size_text(size)}; the limit is {size_text(max_bytes)}."
+        )
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

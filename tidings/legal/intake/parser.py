@@ -8,6 +8,8 @@ many). Bad lines are items of kind ``invalid`` with a reason; nothing is dropped
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from tidings.legal.intake.decode import (
@@ -18,9 +20,17 @@ from tidings.legal.intake.decode import (
     decode_order,
     split_lines,
 )
+from tidings.legal.intake.documents import PdfText, Sheet, document_kind, read_pdf, read_xlsx
 from tidings.legal.intake.errors import UnreadableOrder
 from tidings.legal.intake.table import Shape, detect_shape, split_row, target_strength
-from tidings.legal.intake.targets import Kind, Target, clean_cell, normalise_host, parse_target
+from tidings.legal.intake.targets import (
+    Kind,
+    OwnHosts,
+    Target,
+    clean_cell,
+    normalise_host,
+    parse_target,
+)
 
 _BLANK = " \t\v\f\u00a0\u200b\u200c\u200d\u2060\ufeff"
 _MAX_CELL_LINES = 20  # a quoted cell may run over this many lines at most
@@ -28,6 +38,14 @@ _MAX_CELL_LINES = 20  # a quoted cell may run over this many lines at most
 LINE_MAX_CHARS = 2_000
 #: Appended to the kept part of a longer line.
 TRUNCATED_MARKER = " [truncated]"
+#: What counts as a target in a letter's prose: a link, or an @handle not inside an
+#: e-mail address or a link (``@handle@host`` included).
+_PDF_TARGET = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"'\u201c\u201d]+"
+    r"|(?<![\w@/.])@\w+(?:@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)?"
+    r"|(?<![\w@/.:-])(?:(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}|localhost)(?::[0-9]{1,5})?"
+    r"/[^\s<>\"'\u201c\u201d]*"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +65,8 @@ class ParsedLine:
     foreign_post_id: int | None = None
     host: str | None = None
     line_count: int = 1
+    #: An account on another server (see ``Target.foreign``).
+    foreign: bool = False
     #: Where it was found when not a plain line number: "row 7", "page 2, line 14".
     place: str = ""
 
@@ -70,29 +90,44 @@ def parse_order(
     data: bytes | str,
     *,
     own_domain: str,
+    aliases: Sequence[str] = (),
     column: str | int | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_lines: int = DEFAULT_MAX_LINES,
 ) -> ParsedOrder:
     """Parse an uploaded file (bytes) or pasted text (str); raises only ``UnreadableOrder``.
 
-    ``own_domain`` is this server's domain (``settings.DOMAIN``): its links name our
-    posts. ``column`` is a header name (any case) or a 1-based index; None detects it.
+    ``own_domain`` is this server's domain (``settings.DOMAIN``) and ``aliases`` its
+    other or former domains: their links name our accounts and posts. ``column`` is a
+    header name (any case) or a 1-based index; None detects it. Bytes that are an
+    Excel workbook or a PDF (by content, see ``documents``) are read as such. An
+    order with no target line (a header only) is refused.
     """
+    own_host = frozenset(normalise_host(domain) for domain in (own_domain, *aliases) if domain)
     if isinstance(data, str):
         check_size(len(data.encode("utf-8", "surrogatepass")), max_bytes)
         text, encoding = data.removeprefix("\ufeff"), "text"
         check_text(text)
     else:
+        check_size(len(data), max_bytes)
+        kind = document_kind(data)
+        if kind == "xlsx":
+            sheets = read_xlsx(data, max_rows=max_lines, max_chars=max_bytes)
+            return _parse_workbook(sheets, own_host, column)
+        if kind == "pdf":
+            return _parse_pdf(read_pdf(data, max_chars=max_bytes), own_host)
         text, encoding = decode_order(data, max_bytes=max_bytes)
     lines = split_lines(text, max_lines=max_lines)
     content = [(i, line) for i, line in enumerate(lines) if line.strip(_BLANK)]
     if not content:
         raise UnreadableOrder("The file has only blank lines; there is nothing to read.")
-    own_host = normalise_host(own_domain)
     shape = detect_shape(content, column, own_host)
     items, blanks = _items(lines, shape, own_host, explicit_column=column is not None)
     header = None if shape.header_index is None else lines[shape.header_index]
+    if not items:
+        raise UnreadableOrder(
+            f"The order has only a header line ({header!r}) and no target below it."
+        )
     return ParsedOrder(
         lines=items,
         header=header,
@@ -106,9 +141,107 @@ def parse_order(
     )
 
 
+def _parse_workbook(
+    sheets: Sequence[Sheet], own_host: OwnHosts, column: str | int | None
+) -> ParsedOrder:
+    """Each worksheet read like a tab-separated file; items are numbered across sheets.
+
+    ``line_number`` counts rows of all sheets in order (so it is unique in the order);
+    ``place`` says "sheet Orders, row 7".
+    """
+    items: list[ParsedLine] = []
+    blanks: list[int] = []
+    first: tuple[Shape, list[str]] | None = None
+    offset = 0
+    for sheet in sheets:
+        lines = ["\t".join(row) for row in sheet.rows]
+        content = [(i, line) for i, line in enumerate(lines) if line.strip(_BLANK + "\t")]
+        if content:
+            shape = detect_shape(content, column, own_host, delimiter="\t")
+            first = first or (shape, lines)
+            found, blank = _items(
+                lines, shape, own_host, explicit_column=column is not None, rows=sheet.rows
+            )
+            items += [
+                replace(
+                    item,
+                    line_number=item.line_number + offset,
+                    place=f"sheet {sheet.name}, row {item.line_number}",
+                )
+                for item in found
+            ]
+            blanks += [number + offset for number in blank]
+        offset += len(lines)
+    if first is None or not items:
+        raise UnreadableOrder("The workbook has no target rows (only a header, or nothing).")
+    shape, lines = first
+    return ParsedOrder(
+        lines=items,
+        header=None if shape.header_index is None else lines[shape.header_index],
+        header_line_number=None if shape.header_index is None else shape.header_index + 1,
+        column_used=shape.column + 1,
+        column_name=shape.column_name,
+        delimiter=None,
+        encoding="xlsx",
+        blank_lines=tuple(blanks),
+        line_total=offset,
+    )
+
+
+def _parse_pdf(pdf: PdfText, own_host: OwnHosts) -> ParsedOrder:
+    """One item per link or @handle found in the letter's text, wherever it stands."""
+    items: list[ParsedLine] = []
+    total = 0
+    for page_number, lines in enumerate(pdf.pages, start=1):
+        for line_number, line in enumerate(lines, start=1):
+            total += 1
+            for found in _PDF_TARGET.finditer(line):
+                cell = found[0]
+                target = parse_target(cell, own_host=own_host)
+                raw = line.strip()
+                if len(raw) > LINE_MAX_CHARS:
+                    raw = raw[:LINE_MAX_CHARS] + TRUNCATED_MARKER
+                items.append(
+                    ParsedLine(
+                        line_number=len(items) + 1,
+                        raw=raw,
+                        target=cell,
+                        kind=target.kind,
+                        reason=target.reason,
+                        handle=target.handle,
+                        post_id=target.post_id,
+                        foreign_post_id=target.foreign_post_id,
+                        host=target.host,
+                        foreign=target.foreign,
+                        place=f"page {page_number}, line {line_number}",
+                    )
+                )
+    if not items:
+        raise UnreadableOrder(
+            "The PDF names no link or @handle; send the list of targets as CSV or text."
+        )
+    return ParsedOrder(
+        lines=items,
+        header=None,
+        header_line_number=None,
+        column_used=1,
+        column_name=None,
+        delimiter=None,
+        encoding="pdf",
+        blank_lines=(),
+        line_total=total,
+    )
+
+
 def _items(
-    lines: list[str], shape: Shape, own_host: str, *, explicit_column: bool
+    lines: list[str],
+    shape: Shape,
+    own_host: OwnHosts,
+    *,
+    explicit_column: bool,
+    rows: Sequence[list[str]] | None = None,
 ) -> tuple[list[ParsedLine], list[int]]:
+    """Items and blank line numbers; ``rows`` are the cells when already split (a workbook)."""
     delimiter, column = shape.delimiter, shape.column
     blank_chars = _BLANK + (f'{delimiter}"' if delimiter else "")
     items: list[ParsedLine] = []
@@ -127,8 +260,8 @@ def _items(
             items.append(_overlong(i + 1, line))
             i += 1
             continue
-        row: list[str] | None = None
-        if delimiter and line.count('"') % 2:
+        row: list[str] | None = list(rows[i]) if rows is not None else None
+        if row is None and delimiter and line.count('"') % 2:
             row, span = _quoted_record(lines, i, shape)
         raw = "\n".join(lines[i : i + span]) if span > 1 else line
         if row is None:
@@ -172,7 +305,7 @@ def _item(
     span: int,
     column: int,
     shape: Shape,
-    own_host: str,
+    own_host: OwnHosts,
     explicit_column: bool,
 ) -> ParsedLine:
     used = column
@@ -194,11 +327,12 @@ def _item(
         foreign_post_id=target.foreign_post_id,
         host=target.host,
         line_count=span,
+        foreign=target.foreign,
     )
 
 
 def _check_other_columns(
-    target: Target, row: list[str], used: int, shape: Shape, own_host: str
+    target: Target, row: list[str], used: int, shape: Shape, own_host: OwnHosts
 ) -> Target:
     """Invalid when another cell also names a target: a line is one item, never two."""
     others = []

@@ -3,14 +3,17 @@
 One query per 10,000 distinct handles and one per 10,000 post ids (a 10,000-line
 order costs two queries). Statuses:
 
-- ``matched``: the account or post exists (a twitter.com/x.com or other-host profile
-  link is matched by its handle, and the reason names the host);
+- ``matched``: the account or post exists (a twitter.com/x.com profile link is
+  matched by its handle, and the reason names the host);
 - ``unknown``: well-formed but not here — no such account or post, a post link whose
   handle is not the post's author, or a status link from another host. A foreign
   status id is never one of our post ids, and an order naming one post must not
   quietly grow into withholding a whole account, so such a line stays ``unknown``
   with ``account_id`` set to the account it names (when there is one) for the
-  reviewer to decide;
+  reviewer to decide. A handle or post on another server (``@alice@example.social``,
+  ``example.social/@alice``) is never our namesake: it stays ``unknown`` and the
+  namesake, if any, is only ``suggested_account_id`` for a reviewer to accept. A
+  shortened link is ``unknown`` too (we do not follow redirects);
 - ``invalid``: the parser's verdict, kept with its reason;
 - ``duplicate``: the same subject (account, post, or the same unknown target) as an
   earlier line; the first stays as it is, later ones say "same as line N".
@@ -25,7 +28,7 @@ from typing import Literal, TypeVar
 from django.db.models.functions import Lower
 
 from tidings.legal.intake.parser import ParsedLine
-from tidings.legal.intake.targets import AT_HANDLE, BARE_HANDLE
+from tidings.legal.intake.targets import AT_HANDLE, BARE_HANDLE, TWITTER_HOSTS, clean_cell
 from tidings.social.models import Account, Post
 
 Status = Literal["matched", "unknown", "invalid", "duplicate"]
@@ -46,6 +49,7 @@ class ResolvedLine:
     account_id: int | None = None
     post_id: int | None = None
     duplicate_of: int | None = None
+    suggested_account_id: int | None = None
 
 
 def _chunks(values: Iterable[T]) -> Iterator[list[T]]:
@@ -97,6 +101,7 @@ def resolve_targets(lines: Sequence[ParsedLine]) -> list[ResolvedLine]:
                 account_id=result.account_id,
                 post_id=result.post_id,
                 duplicate_of=first,
+                suggested_account_id=result.suggested_account_id,
             )
         elif key is not None:
             seen[key] = line.line_number
@@ -111,6 +116,16 @@ def _resolve(
 ) -> tuple[tuple[object, ...] | None, ResolvedLine]:
     """(the subject's identity for spotting duplicates, or None; the line's verdict)."""
     handle = line.handle
+    if line.kind == "account" and handle and line.foreign:
+        account = accounts.get(handle)
+        return ("elsewhere", line.host, handle), ResolvedLine(
+            line,
+            "unknown",
+            f"an account on {line.host}, not on this server",
+            suggested_account_id=account[0] if account else None,
+        )
+    if line.kind == "short_link":
+        return ("short link", clean_cell(line.target)), ResolvedLine(line, "unknown", line.reason)
     if line.kind == "account" and handle:
         account = accounts.get(handle)
         if account is None:
@@ -144,6 +159,13 @@ def _resolve(
     if line.kind == "foreign_post":
         host = line.host or ""
         account = accounts.get(handle) if handle else None
+        if host not in TWITTER_HOSTS:  # a namesake on another server is only a suggestion
+            return ("foreign", host, line.foreign_post_id), ResolvedLine(
+                line,
+                "unknown",
+                f"a post on {host}, not on this server",
+                suggested_account_id=account[0] if account else None,
+            )
         if account is not None:
             names = f"@{account[1]} here is the account it names"
         elif handle:

@@ -16,7 +16,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tidings.legal.intake.errors import UnreadableOrder
-from tidings.legal.intake.targets import BARE_HANDLE, Target, clean_cell, parse_target
+from tidings.legal.intake.targets import (
+    BARE_HANDLE,
+    OwnHosts,
+    Target,
+    clean_cell,
+    parse_target,
+)
 
 SAMPLE_LINES = 200
 DELIMITERS = ("\t", ",", ";", "|")
@@ -162,11 +168,19 @@ def _column_from_argument(column: str | int, first: list[str], width: int) -> tu
 
 
 def detect_shape(
-    content_lines: Sequence[tuple[int, str]], column: str | int | None, own_host: str
+    content_lines: Sequence[tuple[int, str]],
+    column: str | int | None,
+    own_host: OwnHosts,
+    *,
+    delimiter: str | None = "detect",
 ) -> Shape:
-    """The order's shape from its first non-blank ``(index, line)`` pairs."""
+    """The order's shape from its first non-blank ``(index, line)`` pairs.
+
+    ``delimiter`` is detected unless given (a workbook's rows are tab-joined cells).
+    """
     sample = [line for _, line in content_lines[:SAMPLE_LINES]]
-    delimiter = detect_delimiter(sample)
+    if delimiter == "detect":
+        delimiter = detect_delimiter(sample)
     rows = [split_row(line, delimiter) for line in sample]
     width = max(len(row) for row in rows)
     first, rest = rows[0], rows[1:] or rows[:1]

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from tidings.legal.actions.intake import do_discard_import, do_import_demand, do_resume_import
+from tidings.legal.intake.decode import check_size, size_text
 from tidings.legal.models import Demand, DemandKind
 from tidings.legal.roles import DESK_ADMIN_ROLES, can_use_desk
 from tidings.lib.errors import TidingsError
@@ -43,7 +44,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True)
-        imp = sub.add_parser("import", help="Import an order file (CSV, TSV or text).")
+        imp = sub.add_parser("import", help="Import an order file (CSV, TSV, text, .xlsx or PDF).")
         imp.add_argument("file", help="Path of the order file, or - for standard input.")
         imp.add_argument("--authority", required=True, help="Name of the authority.")
         imp.add_argument("--country", required=True, help="ISO country code, e.g. IN.")
@@ -86,14 +87,23 @@ class Command(BaseCommand):
                 import sys
 
                 data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+                if len(data) > MAX_FILE_BYTES:
+                    raise CommandError(
+                        f"Standard input holds more than {size_text(MAX_FILE_BYTES)}; "
+                        f"the limit is {size_text(MAX_FILE_BYTES)}."
+                    )
             else:
                 file = Path(path)
                 if not file.is_file():
                     raise CommandError(f"No such file: {path}")
+                check_size(file.stat().st_size, MAX_FILE_BYTES)  # its true size, before reading
                 with file.open("rb") as handle:
                     data = handle.read(MAX_FILE_BYTES + 1)
+                check_size(len(data), MAX_FILE_BYTES)  # it grew while we looked
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}") from None
+        except TidingsError as error:
+            raise CommandError(error.message) from None
         kind = DemandKind.ORDER
         if options["emergency"]:
             kind = DemandKind.EMERGENCY_ORDER
@@ -141,6 +151,8 @@ class Command(BaseCommand):
             f"Demand {demand.id} from {demand.authority.name} ({demand.reference}): "
             f"{sum(counts.values())} items — {summary}."
         )
+        size = len(demand.original_bytes)  # bytes as received, not characters
+        self.stdout.write(f"Original file kept: {size:,} bytes ({size_text(size)}).")
         if result.order.blank_lines:
             self.stdout.write(f"Skipped {len(result.order.blank_lines)} blank lines.")
         self.stdout.write(f"Due {demand.due_at:%Y-%m-%d %H:%M} UTC.")

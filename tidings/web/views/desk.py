@@ -27,6 +27,7 @@ from tidings.legal.durations import parse_until
 from tidings.legal.intake.decode import check_size
 from tidings.legal.models import Demand, DemandItem, MatchStatus, ReviewState
 from tidings.legal.queries import (
+    COUNT_STATES,
     ITEM_SORTS,
     ItemFilters,
     access_demand,
@@ -80,7 +81,7 @@ def demand_list(request: HttpRequest) -> HttpResponse:
         if page.next_cursor
         else None,
         "first_url": request.path if request.GET.get("after") else None,
-        "review_states": ReviewState.choices,
+        "review_states": COUNT_STATES,
         "match_statuses": MatchStatus.choices,
     }
     return render(request, "web/desk/demand_list.html", context)
@@ -199,6 +200,7 @@ def _demand_page(
         "here": here,
         "match_statuses": MatchStatus.choices,
         "review_states": ReviewState.choices,
+        "count_states": COUNT_STATES,
         "account_kinds": AccountKind.choices,
         "sorts": [(key, label) for key, (label, _) in ITEM_SORTS.items()],
         "previous_url": _url(path, params, page=items.page - 1) if items.has_previous else None,
