@@ -272,3 +272,11 @@ def test_a_members_hearing_notice_needs_its_date_and_sets_the_hearing(world: Wor
     )
     world.demand_a.refresh_from_db()
     assert world.demand_a.hearing_at == hearing
+
+
+def test_an_order_submitted_from_india_is_confidential_unless_the_member_says_otherwise(
+    world: World,
+):
+    assert submit(world.member_a, "@farmer\n", "MEITY/2").confidential is True
+    assert submit(world.member_b, "@farmer\n", "PTA/8").confidential is False
+    assert submit(world.member_b, "@farmer\n", "PTA/9", confidential=True).confidential is True

@@ -224,7 +224,9 @@ class OrderIn(Schema):
     legal_basis: str = Field("", description="The law the order invokes, in words.")
     legal_basis_code: str = Field("", description="Its code, e.g. IN-ITA-69A.")
     kind: str = Field(DemandKind.ORDER.value, description="order, emergency_order or court_order.")
-    confidential: bool = False
+    confidential: bool | None = Field(
+        None, description="Omitted or null: the law of your country decides (India: confidential)."
+    )
     targets: list[str] | str | None = None
     column: str | int | None = Field(
         None, description="For a file: the column to read (header name or 1-based number)."

@@ -49,7 +49,8 @@ class OrderForm(forms.Form):
     confidential = forms.BooleanField(
         label="Confidential order",
         required=False,
-        help_text="We hold back notices to the people affected until confidentiality ends.",
+        help_text="We hold back notices to the people affected until confidentiality ends. "
+        "Orders whose law requires it (India) are confidential even if unticked.",
     )
 
     def column_value(self) -> str | int | None:

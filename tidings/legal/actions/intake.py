@@ -290,7 +290,7 @@ def import_demand_unchecked(
     kind: str = DemandKind.ORDER,
     authority_kind: str = AuthorityKind.MINISTRY,
     received_at: datetime | None = None,
-    confidential: bool = False,
+    confidential: bool | None = None,
     filename: str = "",
     content_type: str = "",
     column: str | int | None = None,

@@ -179,7 +179,7 @@ def do_submit_order(
     legal_basis: str = "",
     legal_basis_code: str = "",
     kind: str = DemandKind.ORDER,
-    confidential: bool = False,
+    confidential: bool | None = None,
     filename: str = "",
     content_type: str = "",
     column: str | int | None = None,

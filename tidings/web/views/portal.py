@@ -83,7 +83,8 @@ def order_new(request: HttpRequest) -> HttpResponse:
                 legal_basis=form.cleaned_data["legal_basis"],
                 legal_basis_code=form.cleaned_data["legal_basis_code"],
                 kind=form.cleaned_data["kind"],
-                confidential=form.cleaned_data["confidential"],
+                # Unticked is None: the rule pack decides (India: confidential).
+                confidential=form.cleaned_data["confidential"] or None,
                 filename=filename,
                 content_type=content_type,
                 column=form.column_value(),
