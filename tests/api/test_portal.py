@@ -98,7 +98,12 @@ def test_the_thread_reads_and_takes_messages_with_attachments(world: World, api_
     assert posted["direction"] == "inbound" and posted["channel"] == "portal"
     assert posted["attachments"][0]["filename"] == "notice.pdf"
     thread = client.get(url).json()
-    assert [m["kind"] for m in thread] == ["order", "acknowledgement", "noncompliance_notice"]
+    assert [m["kind"] for m in thread] == [
+        "order",
+        "acknowledgement",
+        "status_update",
+        "noncompliance_notice",
+    ]
     ack = thread[1]
     assert ack["direction"] == "outbound" and ack["text"] == "We received your order."
     download = client.get(ack["attachments"][0]["url"].removeprefix("http://testserver"))

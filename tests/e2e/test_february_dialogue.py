@@ -156,7 +156,9 @@ def test_the_february_dialogue_from_portal_order_to_granted_appeal(chromium, liv
     # 3. A non-compliance notice arrives through the portal and the desk answers it.
     portal.reload()
     portal.get_by_label("Kind").select_option("noncompliance_notice")
-    portal.get_by_role("textbox", name="Message").fill("The order has not been complied with in full.")
+    portal.get_by_role("textbox", name="Message").fill(
+        "The order has not been complied with in full."
+    )
     portal.get_by_role("button", name="Send").click()
     expect(portal.locator("#portal-facts")).to_contain_text("Non-compliance notice")
 

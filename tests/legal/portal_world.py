@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from tidings.legal.actions.correspondence import NewAttachment, do_record_correspondence
 from tidings.legal.actions.decisions import do_decide_items
+from tidings.legal.actions.dialogue import do_send_status_update
 from tidings.legal.actions.portal import (
     do_add_authority_member,
     do_find_or_create_authority,
@@ -96,6 +97,8 @@ def world_fixture(make_account, legal, legal_admin) -> World:
         attachments=[NewAttachment("letter.pdf", PDF)],
         acting_user=member_b,
     )
+    # A generated letter too: it states every line's outcome, in public words only.
+    do_send_status_update(demand_a, acting_user=legal)
     return World(
         a=a,
         b=b,

@@ -211,6 +211,7 @@ def test_a_member_reads_its_own_demand_without_internal_notes(world: World):
     assert page.status_code == 200
     text = page.content.decode()
     assert "Withheld in India until" in text and "Declined" in text
+    assert "Status update" in text and "after review, we did not find" in text
     assert world.legal.username not in text and "@lex" not in text
     assert_no_leak(page, world)
     client = bearer(world.member_a)

@@ -104,16 +104,22 @@ def _withholding_outcome(withholding: Withholding | None, now: datetime, zone: Z
 def item_outcome(
     item: DemandItem, withholding: Withholding | None, now: datetime, zone: ZoneInfo
 ) -> str:
-    """What became of one line of an order, in words the authority reads."""
+    """What became of one line of an order, in words the authority reads.
+
+    The same public words as the portal (``portal_queries.OUTCOME_TEXTS``): a
+    reviewer's reasons and the matcher's notes are internal and never in a letter.
+    """
+    from tidings.legal.portal_queries import OUTCOME_TEXTS, Outcome
+
+    if item.match_status == MatchStatus.DUPLICATE:
+        return OUTCOME_TEXTS[Outcome.DUPLICATE]
     if item.match_status != MatchStatus.MATCHED:
-        reason = f": {item.match_reason}" if item.match_reason else ""
-        return f"Not actioned ({item.get_match_status_display().lower()}{reason})"
+        return OUTCOME_TEXTS[Outcome.NOT_ACTIONABLE]
     state = item.review_state
     if state in (ReviewState.WITHHELD, ReviewState.LIFTED):
         return _withholding_outcome(withholding, now, zone)
     if state == ReviewState.DECLINED:
-        reason = f": {item.decision_reason}" if item.decision_reason else ""
-        return f"Declined{reason}"
+        return OUTCOME_TEXTS[Outcome.DECLINED]
     return "Pending review"
 
 

@@ -13,6 +13,7 @@ author is "us" or the authority, never a staff member's name.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -94,6 +95,13 @@ class ThreadMessage:
     message: Correspondence
     attachments: list[Attachment] = field(default_factory=list)
     text: str = ""
+
+    @property
+    def letter_html(self) -> str:
+        """The letter we generated and sent (our own template's output, escaped when made)."""
+        if self.message.direction == Direction.OUTBOUND:
+            return self.message.document_html
+        return ""
 
     @property
     def from_authority(self) -> bool:
@@ -267,4 +275,13 @@ def _document_text(html: str) -> str:
         return ""
     from django.utils.html import strip_tags
 
-    return strip_tags(html).strip()
+    spaced = _CELL_END.sub(" \t", _BLOCK_END.sub("\n", html))
+    lines = (" ".join(line.split()) for line in strip_tags(spaced).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+#: Where a generated letter's blocks and table cells end, so its words keep their lines.
+_BLOCK_END = re.compile(
+    r"<br\s*/?>|</(?:p|div|tr|h[1-6]|li|address|header|footer|section|caption)>", re.I
+)
+_CELL_END = re.compile(r"</t[dh]>", re.I)
