@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -318,18 +319,14 @@ def status_update(request: HttpRequest, demand_id: str) -> HttpResponse:
     return created(request, demand, message)
 
 
-@router.post(
-    f"{THREAD}/noncompliance",
-    openapi_extra=_doc(NoticeIn),
-    response={201: CorrespondenceOut, **ERRORS, 413: ErrorOut},
-    summary="Record a non-compliance notice from the authority",
-)
-def noncompliance(request: HttpRequest, demand_id: str) -> HttpResponse:
-    """The order's status becomes ``noncompliance_notice`` until answered; its clock starts."""
+def _record_notice(
+    request: HttpRequest, demand_id: str, action: Callable[..., Any]
+) -> HttpResponse:
+    """An inbound notice (``NoticeIn``) carried out by ``action``, answered with the message."""
     account = desk_user(request, "admin:write")
     data = read_body(request, NoticeIn)
     demand = access_demand(demand_id, acting_user=account)
-    message = do_receive_noncompliance_notice(
+    message = action(
         demand,
         received_at=aware(data.received_at),
         body=data.body,
@@ -338,6 +335,17 @@ def noncompliance(request: HttpRequest, demand_id: str) -> HttpResponse:
         acting_user=account,
     )
     return created(request, demand, message)
+
+
+@router.post(
+    f"{THREAD}/noncompliance",
+    openapi_extra=_doc(NoticeIn),
+    response={201: CorrespondenceOut, **ERRORS, 413: ErrorOut},
+    summary="Record a non-compliance notice from the authority",
+)
+def noncompliance(request: HttpRequest, demand_id: str) -> HttpResponse:
+    """The order's status becomes ``noncompliance_notice`` until answered; its clock starts."""
+    return _record_notice(request, demand_id, do_receive_noncompliance_notice)
 
 
 @router.post(
@@ -363,18 +371,7 @@ def noncompliance_response(request: HttpRequest, demand_id: str) -> HttpResponse
 )
 def withdraw(request: HttpRequest, demand_id: str) -> HttpResponse:
     """Every live withholding is lifted ("order withdrawn") and its owner told; status ``withdrawn``."""
-    account = desk_user(request, "admin:write")
-    data = read_body(request, NoticeIn)
-    demand = access_demand(demand_id, acting_user=account)
-    message = do_withdraw_demand(
-        demand,
-        received_at=aware(data.received_at),
-        body=data.body,
-        attachments=attachments_of(request, data.attachments),
-        channel=data.channel,
-        acting_user=account,
-    )
-    return created(request, demand, message)
+    return _record_notice(request, demand_id, do_withdraw_demand)
 
 
 @router.post(
