@@ -165,6 +165,8 @@ def test_the_counts_say_expired_once_the_withholdings_end(desk, alice, make_acco
     Withholding.objects.update(ends_at=timezone.now() - timedelta(minutes=1))
     counts = desk.get(f"{DESK}/demands/{demand_id}").json()["counts"]
     assert (counts["withheld"], counts["expired"]) == (0, 2)
+    items = desk.get(f"{DESK}/demands/{demand_id}/items").json()
+    assert [i["review_state"] for i in items] == ["expired", "expired"]
 
 
 def test_a_received_at_in_the_future_is_a_422(desk, alice):

@@ -103,5 +103,7 @@ def test_the_desk_counts_expired_withholdings(signed_in, legal, import_order, de
     )
     Withholding.objects.update(ends_at=timezone.now() - timedelta(minutes=1))
     client = signed_in(legal)
+    page = client.get(demand_url(demand)).content.decode()
     assert "Expired: 1" in page_text(client.get(demand_url(demand)))
+    assert 'class="state state--expired"' in page  # the item itself says so, not "Withheld"
     assert "Expired 1" in page_text(client.get("/desk/demands"))

@@ -11,8 +11,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db.models import Q
+from django.utils import timezone
 
 from tidings.legal.models import Demand, DemandItem, Withholding
+from tidings.legal.queries import with_expiry
 from tidings.lib.errors import InvalidInput, NotFound
 from tidings.social.queries import Cursor, page_by_cursor
 
@@ -42,7 +44,10 @@ def items_page(
     review_state: str | None = None,
 ) -> list[DemandItem]:
     """Items of ``demand`` by id like every list (last line first), optionally filtered."""
-    items = DemandItem.objects.filter(demand=demand).select_related("account", "suggested_account")
+    items = with_expiry(
+        DemandItem.objects.filter(demand=demand).select_related("account", "suggested_account"),
+        timezone.now(),
+    )
     if match_status:
         items = items.filter(match_status=match_status)
     if review_state:
@@ -53,9 +58,10 @@ def items_page(
 def first_items(demand: Demand, limit: int) -> list[DemandItem]:
     """The first ``limit`` lines of ``demand``, in line order."""
     return list(
-        DemandItem.objects.filter(demand=demand)
-        .select_related("account", "suggested_account")
-        .order_by("id")[:limit]
+        with_expiry(
+            DemandItem.objects.filter(demand=demand).select_related("account", "suggested_account"),
+            timezone.now(),
+        ).order_by("id")[:limit]
     )
 
 

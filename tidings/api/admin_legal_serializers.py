@@ -19,6 +19,7 @@ from ninja import Schema
 from tidings.api.serializers import iso
 from tidings.legal.clocks import Clock, demand_clocks, demand_pack
 from tidings.legal.models import Demand, DemandItem, MatchStatus, ReviewState, Withholding
+from tidings.legal.queries import shown_review_state
 
 #: The keys of ``Demand.counts``: items by match status, then matched items by review state.
 COUNT_KEYS = (*MatchStatus.values, *ReviewState.values, "expired")
@@ -110,6 +111,7 @@ class DemandItemOut(Schema):
     target: str
     match_status: str
     match_reason: str
+    #: The stored state, or "expired" for a withheld item whose withholding ended by the clock.
     review_state: str
     decision_reason: str
     reviewer_id: str | None
@@ -198,7 +200,7 @@ def item_json(item: DemandItem) -> dict[str, Any]:
         "target": item.target,
         "match_status": item.match_status,
         "match_reason": item.match_reason,
-        "review_state": item.review_state,
+        "review_state": shown_review_state(item),
         "decision_reason": item.decision_reason,
         "reviewer_id": _id(item.reviewer_id),
         "decided_at": iso(item.decided_at),

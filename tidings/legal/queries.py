@@ -21,7 +21,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Window,
+)
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -254,6 +264,29 @@ def expired_items(items: QuerySet[DemandItem], now: datetime) -> QuerySet[Demand
     )
 
 
+def with_expiry(items: QuerySet[DemandItem], now: datetime) -> QuerySet[DemandItem]:
+    """``items`` with ``expired`` (bool): withheld, and none of its withholdings in force by the clock.
+
+    The item's stored state stays ``withheld`` (no job runs when a withholding
+    ends); every place that shows an item reads this instead.
+    """
+    ended = Withholding.objects.filter(
+        demand_item=OuterRef("pk"), lifted_at__isnull=True, ends_at__lte=now
+    )
+    in_force = Withholding.objects.active_at(now).filter(demand_item=OuterRef("pk"))
+    return items.annotate(
+        expired=ExpressionWrapper(
+            Q(review_state=ReviewState.WITHHELD) & Exists(ended) & ~Exists(in_force),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def shown_review_state(item: DemandItem) -> str:
+    """The review state as shown: ``expired`` for an item annotated by ``with_expiry`` as such."""
+    return EXPIRED if getattr(item, "expired", False) else item.review_state
+
+
 def _expired_by_demand(demand_ids: Sequence[int], now: datetime) -> dict[int, int]:
     """Expired items per demand, in one grouped query (demands without any are absent)."""
     rows = (
@@ -477,8 +510,11 @@ def demand_items(demand: Demand, filters: ItemFilters, *, now: datetime | None =
     """One page of the item table with its evidence, in a fixed number of queries."""
     now = now or timezone.now()
     items = filters.apply(
-        DemandItem.objects.filter(demand=demand).select_related(
-            "account", "post", "post__author", "reviewer", "suggested_account"
+        with_expiry(
+            DemandItem.objects.filter(demand=demand).select_related(
+                "account", "post", "post__author", "reviewer", "suggested_account"
+            ),
+            now,
         )
     )
     total = items.count()
