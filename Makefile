@@ -35,15 +35,18 @@ test: $(VENV)/.installed-dev
 		|| echo "apt-get could not install chromium"; \
 	fi
 	@if [ -x $(CHROMIUM) ] || [ -n "$$CI" ]; then \
-		$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS); \
+		$(BIN)/pytest -n 2 --dist loadgroup -m "not live_timing" $(PYTEST_ARGS); \
 	else \
 		echo; echo "!!! $(CHROMIUM) is missing: SKIPPING ONLY THE BROWSER TESTS (tests/e2e) !!!"; echo; \
-		$(BIN)/pytest -n 2 --dist loadgroup -m "not browser" $(PYTEST_ARGS); \
+		$(BIN)/pytest -n 2 --dist loadgroup -m "not browser and not live_timing" $(PYTEST_ARGS); \
 	fi
+	$(BIN)/pytest -p no:xdist -m live_timing $(PYTEST_ARGS)
 
 test-postgres: $(VENV)/.installed-dev
 	TIDINGS_DATABASE_URL=$${TIDINGS_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/tidings} \
-		$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+		$(BIN)/pytest -n 2 --dist loadgroup -m "not live_timing" $(PYTEST_ARGS)
+	TIDINGS_DATABASE_URL=$${TIDINGS_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/tidings} \
+		$(BIN)/pytest -p no:xdist -m live_timing $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check tidings tests bench

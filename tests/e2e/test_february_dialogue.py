@@ -64,20 +64,20 @@ def _sign_in(browser, live_tidings, handle: str, **options):
 def test_the_february_dialogue_from_portal_order_to_granted_appeal(chromium, live_tidings):
     from playwright.sync_api import expect
 
-    _user(live_tidings, "desklead", "--role", "legal_admin")
-    _user(live_tidings, "kisanvoice")
+    _user(live_tidings, "feb_lead", "--role", "legal_admin")
+    _user(live_tidings, "feb_kisan")
     post_id = _cli(
         live_tidings,
         "shell",
         "-c",
         "from tidings.social.actions import do_create_post\n"
         "from tidings.social.models import Account\n"
-        "author = Account.objects.get(username='kisanvoice')\n"
+        "author = Account.objects.get(username='feb_kisan')\n"
         "print(do_create_post('March to Delhi #FarmersProtest', acting_user=author).id)\n",
     ).split()[-1]  # after what the shell says of its imports
     for handle, authority, country in (
-        ("meity_officer", MINISTRY, "IN"),
-        ("pta_officer", "Pakistan Telecommunication Authority", "PK"),
+        ("feb_meity", MINISTRY, "IN"),
+        ("feb_pta", "Pakistan Telecommunication Authority", "PK"),
     ):
         _cli(
             live_tidings,
@@ -93,13 +93,13 @@ def test_the_february_dialogue_from_portal_order_to_granted_appeal(chromium, liv
             "--password",
             PASSWORD,
         )
-    post_url = f"{live_tidings.url}/@kisanvoice/{post_id}"
+    post_url = f"{live_tidings.url}/@feb_kisan/{post_id}"
 
     # Another authority's order, which the ministry must never see.
-    pta, pta_page = _sign_in(chromium, live_tidings, "pta_officer")
+    pta, pta_page = _sign_in(chromium, live_tidings, "feb_pta")
     pta_page.get_by_role("link", name="Portal").click()
     pta_page.get_by_role("link", name="Submit an order").click()
-    pta_page.get_by_label("Or paste the order's lines").fill("@kisanvoice")
+    pta_page.get_by_label("Or paste the order's lines").fill("@feb_kisan")
     pta_page.get_by_label("Your reference").fill("PTA/2021/9")
     pta_page.get_by_role("button", name="Submit order").click()
     expect(pta_page.get_by_role("heading", name="Order PTA/2021/9", level=1)).to_be_visible()
@@ -107,7 +107,7 @@ def test_the_february_dialogue_from_portal_order_to_granted_appeal(chromium, liv
     pta.close()
 
     # 1. The emergency order arrives through the ministry's portal.
-    ministry, portal = _sign_in(chromium, live_tidings, "meity_officer")
+    ministry, portal = _sign_in(chromium, live_tidings, "feb_meity")
     portal.get_by_role("link", name="Portal").click()
     portal.get_by_role("link", name="Submit an order").click()
     portal.get_by_label("Or paste the order's lines").fill(post_url)
@@ -120,7 +120,7 @@ def test_the_february_dialogue_from_portal_order_to_granted_appeal(chromium, liv
     demand_id = re.search(r"/portal/demands/(\d+)", portal.url)[1]
 
     # 2. The desk acknowledges it with a PDF letter, withholds in India, sees the lapse.
-    desk, page = _sign_in(chromium, live_tidings, "desklead")
+    desk, page = _sign_in(chromium, live_tidings, "feb_lead")
     page.goto(f"/desk/demands/{demand_id}")
     expect(page.locator("#rule-pack")).to_contain_text("India")
     lapse = page.locator('tr.demand-clock[data-clock="lapse"]')
@@ -150,7 +150,7 @@ def test_the_february_dialogue_from_portal_order_to_granted_appeal(chromium, liv
         base_url=live_tidings.url, extra_http_headers={"X-Test-Country": "IN"}
     )
     visitor = india.new_page()
-    response = visitor.goto(f"/@kisanvoice/{post_id}")
+    response = visitor.goto(f"/@feb_kisan/{post_id}")
     assert response is not None and response.status == 451
 
     # 3. A non-compliance notice arrives through the portal and the desk answers it.
@@ -189,7 +189,7 @@ def test_the_february_dialogue_from_portal_order_to_granted_appeal(chromium, liv
     ministry.close()
 
     # 5. The author appeals from the notice; the desk grants it; India sees the post again.
-    author, own = _sign_in(chromium, live_tidings, "kisanvoice")
+    author, own = _sign_in(chromium, live_tidings, "feb_kisan")
     own.goto("/notifications")
     appeal_href = own.locator('a[href*="/appeals/new"]').first.get_attribute("href")
     split = urlsplit(appeal_href)
@@ -209,7 +209,7 @@ def test_the_february_dialogue_from_portal_order_to_granted_appeal(chromium, liv
     _shot(page, "06-appeal-granted")
     desk.close()
 
-    response = visitor.goto(f"/@kisanvoice/{post_id}")
+    response = visitor.goto(f"/@feb_kisan/{post_id}")
     assert response is not None and response.status == 200
     expect(visitor.locator("main")).to_contain_text("March to Delhi")
     india.close()

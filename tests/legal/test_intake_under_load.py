@@ -102,6 +102,7 @@ def _sign_in_and_post(base: str, app: dict, handle: str, n: int) -> tuple[list[i
     return [token.status_code, post.status_code], signed_in, time.monotonic() - started
 
 
+@pytest.mark.live_timing
 def test_signing_in_and_posting_stay_prompt_during_a_100000_line_import(
     live_tidings, poster, tmp_path
 ):
