@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,11 +23,14 @@ from tidings.legal.models import Appeal, Demand, DemandKind
 
 IST = ZoneInfo("Asia/Kolkata")
 SECOND = timedelta(seconds=1)
+_IDS = itertools.count(1)
 
 
 def demand(country: str = "IN", **fields) -> Demand:
     fields.setdefault("received_at", datetime(2021, 2, 10, 23, 30, tzinfo=IST))
     fields.setdefault("kind", DemandKind.ORDER)
+    # An explicit id: these demands are never saved, and minting one needs the database.
+    fields.setdefault("id", next(_IDS))
     return Demand(country=country, rule_pack=pack_for(country).code, **fields)
 
 

@@ -64,6 +64,8 @@ def test_two_processes_minting_in_the_same_milliseconds_never_collide(
     assert len(shared_millis) > 10, "the two processes never minted in the same millisecond"
 
 
+# A new id needs this process's worker lease, which PostgreSQL keeps in the database.
+@pytest.mark.django_db
 def test_ids_made_now_strictly_increase_past_the_per_millisecond_sequence(monkeypatch):
     moment = datetime(2031, 2, 1, 12, 0, tzinfo=UTC)
     monkeypatch.setattr(timezone, "now", lambda: moment)
@@ -73,6 +75,8 @@ def test_ids_made_now_strictly_increase_past_the_per_millisecond_sequence(monkey
     assert snowflake_millis(ids[-1]) - snowflake_millis(ids[0]) < 20
 
 
+# A new id needs this process's worker lease, which PostgreSQL keeps in the database.
+@pytest.mark.django_db
 def test_ids_sort_by_creation_time_and_fit_a_signed_64_bit_integer():
     earlier = snowflake_at(datetime(2021, 2, 1, tzinfo=UTC))
     later = new_snowflake()
@@ -80,6 +84,8 @@ def test_ids_sort_by_creation_time_and_fit_a_signed_64_bit_integer():
     assert snowflake_at(datetime(6400, 1, 1, tzinfo=UTC)) < 2**63
 
 
+# A new id needs this process's worker lease, which PostgreSQL keeps in the database.
+@pytest.mark.django_db
 def test_ids_made_for_one_moment_are_unique_and_keep_its_time():
     moment = datetime(2021, 2, 3, 4, 5, 6, 7000, tzinfo=UTC)
     ids = [snowflake_at(moment) for _ in range(200)]
@@ -89,6 +95,8 @@ def test_ids_made_for_one_moment_are_unique_and_keep_its_time():
     assert all(millis <= snowflake_millis(i) < millis + 10 for i in ids)
 
 
+# A new id needs this process's worker lease, which PostgreSQL keeps in the database.
+@pytest.mark.django_db
 def test_ids_made_for_a_moment_never_meet_ids_made_at_that_moment(monkeypatch):
     moment = timezone.now() + timedelta(days=1)
     monkeypatch.setattr(timezone, "now", lambda: moment)
