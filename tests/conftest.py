@@ -168,3 +168,17 @@ def import_order(legal):
         return do_import_demand(text, **fields)
 
     return run
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _snowflake_worker_lease(django_db_setup, django_db_blocker) -> None:
+    """Claim this test process's snowflake worker number before any test runs.
+
+    On PostgreSQL the lease lives in the database, so the first new id a process
+    makes needs it; without this, a test that builds unsaved objects (which mint
+    ids) fails or passes depending on whether a database test ran before it.
+    """
+    from tidings.lib.workers import worker_number
+
+    with django_db_blocker.unblock():
+        worker_number()
