@@ -24,6 +24,7 @@ def two_accounts(data: Dataset):
     return first, second, now
 
 
+@pytest.mark.django_db  # ids are minted under a worker lease PostgreSQL renews in the database
 def test_nobody_follows_themselves_or_twice(data):
     first, second, now = two_accounts(data)
     assert not data.follow(first.id, first.id, now)
@@ -31,6 +32,7 @@ def test_nobody_follows_themselves_or_twice(data):
     assert not data.follow(first.id, second.id, now)
 
 
+@pytest.mark.django_db  # ids are minted under a worker lease PostgreSQL renews in the database
 def test_followers_only_posts_and_own_posts_are_not_reposted(data):
     first, second, now = two_accounts(data)
     private = data.post(first.id, "hi", now - timedelta(hours=2), visibility=Visibility.FOLLOWERS)
@@ -41,6 +43,7 @@ def test_followers_only_posts_and_own_posts_are_not_reposted(data):
     assert data.repost(second.id, public, now) is None
 
 
+@pytest.mark.django_db  # ids are minted under a worker lease PostgreSQL renews in the database
 def test_a_reply_comes_after_its_parent(data):
     first, second, now = two_accounts(data)
     parent = data.post(first.id, "hello", now)

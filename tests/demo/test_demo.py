@@ -205,6 +205,7 @@ def build(seed: int) -> list[tuple[str, ...]]:
     ]
 
 
+@pytest.mark.django_db  # ids are minted under a worker lease PostgreSQL renews in the database
 def test_the_same_seed_builds_the_same_square():
     assert build(5) == build(5)
     assert build(5) != build(6)
