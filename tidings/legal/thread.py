@@ -7,9 +7,9 @@ for desk staff); an attachment is found only through a message of that demand.
 from __future__ import annotations
 
 from django.http import HttpResponse
-from django.utils.http import content_disposition_header
 
 from tidings.legal.models import Attachment, Demand
+from tidings.lib.downloads import download_response
 from tidings.lib.errors import NotFound
 
 _MAX_ID = 2**63
@@ -35,9 +35,11 @@ def access_attachment(
 
 def attachment_download(attachment: Attachment) -> HttpResponse:
     """The stored bytes as a download of their sniffed type (never rendered by the browser)."""
-    response = HttpResponse(bytes(attachment.content), content_type=attachment.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, attachment.filename)
-    response["X-Content-Type-Options"] = "nosniff"
+    response = download_response(
+        bytes(attachment.content),
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+    )
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
