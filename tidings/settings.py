@@ -140,6 +140,16 @@ if TIDINGS_IN_ACTION_HOURS <= 0:
     raise ValueError("TIDINGS_IN_ACTION_HOURS must be a positive number of hours")
 
 #: Sign-ups: "open", "approval" (staff approve each one) or "closed".
+#: Days after receipt when a confidential order's details (reference, legal basis, named
+#: targets) appear on its public notice; "never": only when a legal admin publishes them.
+_publication_days = env.str("TIDINGS_CONFIDENTIAL_PUBLICATION_DAYS", default="180").strip()
+if _publication_days.lower() == "never":
+    TIDINGS_CONFIDENTIAL_PUBLICATION_DAYS: int | None = None
+elif _publication_days.isdigit() and int(_publication_days) <= 36_500:
+    TIDINGS_CONFIDENTIAL_PUBLICATION_DAYS = int(_publication_days)
+else:
+    raise ValueError("TIDINGS_CONFIDENTIAL_PUBLICATION_DAYS must be a number of days or 'never'")
+
 TIDINGS_REGISTRATIONS = env.str("TIDINGS_REGISTRATIONS", default="open")
 if TIDINGS_REGISTRATIONS not in ("open", "approval", "closed"):
     raise ValueError("TIDINGS_REGISTRATIONS must be open, approval or closed")

@@ -49,6 +49,7 @@ class AuditAction(StrEnum):
     LEGAL_LIFT = "legal.lift"
     LEGAL_CONFIRM = "legal.confirm"
     LEGAL_RELEASE_NOTICES = "legal.release_notices"
+    LEGAL_PUBLISH = "legal.publish"
     LEGAL_HOLD_PURGE = "legal.hold.purge"
     LEGAL_ACCEPT_SUGGESTION = "legal.item.accept_suggestion"
     LEGAL_CORRESPONDENCE = "legal.correspondence"

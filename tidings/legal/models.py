@@ -107,9 +107,18 @@ class Demand(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     notices_released_at = models.DateTimeField(null=True, blank=True)
+    #: When a legal admin published a confidential order's details before its publication
+    #: delay ran out (``do_publish_demand``); see ``transparency.redaction``.
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
-        indexes = [models.Index(fields=["status", "due_at"], name="demand_status_due")]
+        indexes = [
+            models.Index(fields=["status", "due_at"], name="demand_status_due"),
+            models.Index(fields=["received_at"], name="demand_received"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.authority.name} {self.reference}"

@@ -1,0 +1,141 @@
+"""The redaction policy: public figures named, private people counted, confidential orders
+published after their delay or by a legal admin, never a reviewer's reason."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tidings.audit.models import AuditEvent
+from tidings.legal.actions.decisions import do_decide_items
+from tidings.legal.actions.intake import do_import_demand
+from tidings.legal.actions.publication import do_publish_demand
+from tidings.lib.errors import InvalidInput, NotPermitted
+from tidings.transparency.redaction import (
+    details_published,
+    public_legal_basis,
+    public_reference,
+    public_targets,
+)
+
+
+@pytest.fixture
+def legal(make_account):
+    return make_account("lex", role="legal")
+
+
+@pytest.fixture
+def lead(make_account):
+    return make_account("lead", role="legal_admin")
+
+
+def _order(legal, text: str, *, confidential: bool):
+    return do_import_demand(
+        text,
+        authority_name="Ministry of Electronics and Information Technology",
+        country="IN",
+        reference="MEITY/2021/1178",
+        legal_basis="Section 69A of the Information Technology Act, 2000",
+        legal_basis_code="IN-ITA-69A",
+        confidential=confidential,
+        acting_user=legal,
+    ).demand
+
+
+def test_public_figures_are_named_and_private_people_only_counted(legal, make_account, make_post):
+    make_account("dailynews", display_name="The Daily News", kind="news")
+    make_account("mpsingh", display_name="R. Singh MP", kind="politician")
+    make_account("priya", display_name="Priya, a farmer")
+    reporter = make_account("reporter", kind="journalist")
+    story = make_post(reporter, "From the border")
+    demand = _order(
+        legal,
+        f"@dailynews\n@mpsingh\n@priya\nhttp://localhost:8000/@reporter/{story.id}\n@ghost\n@priya",
+        confidential=False,
+    )
+    items = {i.raw: i.id for i in demand.items.filter(match_status="matched")}
+    do_decide_items(
+        demand, [items["@priya"]], action="withhold", reason="private note", acting_user=legal
+    )
+    do_decide_items(
+        demand, [items["@dailynews"]], action="decline", reason="news", acting_user=legal
+    )
+
+    targets = public_targets(demand, timezone.now())
+
+    named = {(t.handle, t.scope, t.outcome) for t in targets.named}
+    assert named == {
+        ("dailynews", "account", "declined"),
+        ("mpsingh", "account", "pending"),
+        ("reporter", "status", "pending"),
+    }
+    assert not any(t.handle == "priya" for t in targets.named)
+    assert targets.counted == {("account", "withheld"): 1}
+    assert (targets.not_actionable, targets.duplicate) == (1, 1)
+    story_target = next(t for t in targets.named if t.scope == "status")
+    assert story_target.url.endswith(f"/@reporter/{story.id}")
+    assert "private note" not in repr(targets)
+
+
+def test_a_verified_person_is_a_public_figure(legal, make_account):
+    make_account("celebrated", verified=True)
+    demand = _order(legal, "@celebrated", confidential=False)
+    assert [t.handle for t in public_targets(demand, timezone.now()).named] == ["celebrated"]
+
+
+def test_a_confidential_order_keeps_its_details_until_its_delay_runs_out(
+    legal, make_account, settings
+):
+    settings.TIDINGS_CONFIDENTIAL_PUBLICATION_DAYS = 180
+    make_account("dailynews", kind="news")
+    demand = _order(legal, "@dailynews", confidential=True)
+    now = timezone.now()
+
+    assert not details_published(demand, now)
+    assert public_targets(demand, now) is None
+    assert public_reference(demand, now) == ""
+    assert public_legal_basis(demand, now) == "IN-ITA-69A"
+
+    later = demand.received_at + timedelta(days=180)
+    assert details_published(demand, later)
+    assert public_reference(demand, later) == "MEITY/2021/1178"
+    assert public_legal_basis(demand, later) == (
+        "Section 69A of the Information Technology Act, 2000 (IN-ITA-69A)"
+    )
+    assert [t.handle for t in public_targets(demand, later).named] == ["dailynews"]
+
+
+def test_never_means_only_a_legal_admin_publishes(legal, settings):
+    settings.TIDINGS_CONFIDENTIAL_PUBLICATION_DAYS = None
+    demand = _order(legal, "@nobody", confidential=True)
+    assert not details_published(demand, demand.received_at + timedelta(days=36_500))
+
+
+def test_a_legal_admin_publishes_a_confidential_order_once_and_it_is_audited(legal, lead):
+    demand = _order(legal, "@nobody", confidential=True)
+
+    do_publish_demand(demand, acting_user=lead)
+
+    demand.refresh_from_db()
+    assert demand.published_by == lead
+    assert details_published(demand, timezone.now())
+    event = AuditEvent.objects.filter(action="legal.publish").get()
+    assert (event.subject_id, event.actor_id) == (str(demand.id), lead.id)
+    with pytest.raises(InvalidInput, match="already published"):
+        do_publish_demand(demand, acting_user=lead)
+
+
+def test_only_a_legal_admin_publishes(legal):
+    demand = _order(legal, "@nobody", confidential=True)
+    with pytest.raises(NotPermitted):
+        do_publish_demand(demand, acting_user=legal)
+    demand.refresh_from_db()
+    assert demand.published_at is None
+
+
+def test_an_open_order_has_nothing_to_publish(legal, lead):
+    demand = _order(legal, "@nobody", confidential=False)
+    with pytest.raises(InvalidInput, match="not confidential"):
+        do_publish_demand(demand, acting_user=lead)
