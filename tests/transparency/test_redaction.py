@@ -14,6 +14,7 @@ from tidings.legal.actions.intake import do_import_demand
 from tidings.legal.actions.publication import do_publish_demand
 from tidings.lib.errors import InvalidInput, NotPermitted
 from tidings.transparency.redaction import (
+    action_taken,
     details_published,
     public_legal_basis,
     public_reference,
@@ -139,3 +140,19 @@ def test_an_open_order_has_nothing_to_publish(legal, lead):
     demand = _order(legal, "@nobody", confidential=False)
     with pytest.raises(InvalidInput, match="not confidential"):
         do_publish_demand(demand, acting_user=lead)
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "taken"),
+    [
+        ({"withheld": 3}, "Yes"),
+        ({"withheld": 1, "lifted": 1, "expired": 1, "not_actionable": 4}, "Yes"),
+        ({"withheld": 1, "declined": 1}, "Partial"),
+        ({"lifted": 1, "pending": 2}, "Partial"),
+        ({"declined": 2}, "No"),
+        ({"not_actionable": 2, "duplicate": 1}, "No"),
+        ({"pending": 1, "declined": 1}, "Pending"),
+    ],
+)
+def test_action_taken_reads_like_lumen(outcomes, taken):
+    assert action_taken(outcomes) == taken

@@ -160,3 +160,23 @@ def public_targets(demand: Demand, now: datetime) -> PublicTargets | None:
             )
         )
     return targets
+
+
+#: Lumen's words for what a platform did about a notice.
+ACTION_YES, ACTION_NO, ACTION_PARTIAL, ACTION_PENDING = "Yes", "No", "Partial", "Pending"
+
+
+def action_taken(outcomes: dict[str, int]) -> str:
+    """What was done about an order, from its items' outcome counts (``portal_queries.OUTCOMES``).
+
+    "Yes": every matched line was withheld (even if later reinstated or expired); "No":
+    every matched line was declined, or none matched; "Partial": some withheld, others
+    declined or still in review; "Pending": nothing withheld yet and some still in review.
+    """
+    acted = sum(outcomes.get(o, 0) for o in ("withheld", "lifted", "expired"))
+    declined, pending = outcomes.get("declined", 0), outcomes.get("pending", 0)
+    if acted and not (declined or pending):
+        return ACTION_YES
+    if acted:
+        return ACTION_PARTIAL
+    return ACTION_PENDING if pending else ACTION_NO
