@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from tidings.legal.actions.decisions import do_decide_items
 
@@ -105,3 +107,25 @@ def test_the_openapi_document_describes_the_notice_url():
     description = Client().get("/api/openapi.json").json()["info"]["description"]
     assert '"notice_url"' in description
     assert "public notice" in description
+
+
+def test_a_timeline_of_withheld_posts_costs_the_same_queries_however_many_are_withheld(
+    kisan, make_post, withhold, api_client, make_account
+):
+    reader = api_client(make_account("reader"))
+
+    def public_timeline_queries(withheld: int) -> int:
+        reader.get("/api/v1/timelines/public", **USA)  # the first after a decision reloads
+        with CaptureQueriesContext(connection) as queries:
+            statuses = reader.get("/api/v1/timelines/public", **USA).json()
+        assert sum(1 for s in statuses if s.get("withheld", {}).get("notice_url")) == withheld
+        return len(queries)
+
+    def withhold_posts(count: int, reference: str) -> None:
+        posts = [make_post(kisan, f"Dispatch {reference} {n}") for n in range(count)]
+        withhold("\n".join(f"https://localhost:8000/@kisanvoice/{p.id}" for p in posts), reference)
+
+    withhold_posts(2, "MEITY/6")
+    few = public_timeline_queries(2)
+    withhold_posts(10, "MEITY/7")
+    assert public_timeline_queries(12) == few
