@@ -18,6 +18,7 @@ from django.test import Client
 
 from tidings.api.actions import do_create_app, do_issue_token
 from tidings.legal.actions.withholding import do_withhold
+from tidings.legal.models import Withholding
 from tidings.social.actions import do_favourite, do_follow, do_repost, do_update_profile
 from tidings.social.models import Account, FollowRequest, Post
 
@@ -257,13 +258,24 @@ def test_withheld_posts_do_not_count_towards_trends_in_india(api, scenario):
     assert uses("IN") == 1
 
 
-def test_api_objects_carry_the_withheld_extension_outside_india(api, scenario):
+def test_api_objects_carry_the_withheld_extension_outside_india(api, scenario, settings):
     status = api.get(
         f"/api/v1/statuses/{scenario.withheld_post.id}", HTTP_X_TEST_COUNTRY="US"
     ).json()
-    assert status["withheld"] == {"country_codes": ["IN"], "scope": "status"}
+    site = f"http://{settings.DOMAIN}/transparency/withholdings"
+    by_post = Withholding.objects.get(post=scenario.withheld_post)
+    assert status["withheld"] == {
+        "country_codes": ["IN"],
+        "scope": "status",
+        "notice_url": f"{site}/{by_post.id}",
+    }
     account = api.get(f"/api/v1/accounts/{scenario.kisan.id}", HTTP_X_TEST_COUNTRY="US").json()
-    assert account["withheld"] == {"country_codes": ["IN"], "scope": "account"}
+    by_account = Withholding.objects.get(account=scenario.kisan)
+    assert account["withheld"] == {
+        "country_codes": ["IN"],
+        "scope": "account",
+        "notice_url": f"{site}/{by_account.id}",
+    }
     kept = api.get(f"/api/v1/statuses/{scenario.kept_post.id}", HTTP_X_TEST_COUNTRY="US").json()
     assert not kept.get("withheld")
 

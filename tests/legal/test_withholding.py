@@ -149,10 +149,11 @@ def test_withhold_and_lift_write_audit_events(alice, legal, make_post):
 def test_withheld_extension_names_the_countries_for_viewers_elsewhere(alice, legal, make_post):
     post = make_post(alice, "hello")
     assert withheld_extension(viewer(None, "US"), post) is None
-    do_withhold(post=post, countries=["IN", "PK"], reason="x", acting_user=legal)
+    withholding = do_withhold(post=post, countries=["IN", "PK"], reason="x", acting_user=legal)
     assert withheld_extension(viewer(None, "US"), post) == {
         "country_codes": ["IN", "PK"],
         "scope": "status",
+        "notice_url": f"/transparency/withholdings/{withholding.id}",
     }
 
 

@@ -44,8 +44,12 @@ api = NinjaAPI(
     version=tidings.__version__,
     description=(
         "Mastodon-compatible client API and OAuth 2. Status and Account objects carry a "
-        '`withheld` extension ({"country_codes": [...], "scope": "status"|"account"}) '
-        "when withheld somewhere."
+        '`withheld` extension ({"country_codes": [...], "scope": "status"|"account", '
+        '"notice_url": "https://…/transparency/notices/…"}) when withheld somewhere: '
+        "`country_codes` where it is withheld now (`XX`: everywhere), `scope` `account` when "
+        "the author's account is withheld, and `notice_url` the absolute URL of the public "
+        "notice of that withholding (the account's when both are). A 451 answer carries "
+        '`notice_url` in its body and `Link: <…>; rel="blocked-by"`.'
     ),
     openapi_url=None,
     docs_url=None,

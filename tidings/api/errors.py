@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from tidings.api.serializers import base_url
 from tidings.lib.errors import TidingsError
 from tidings.lib.input_guard import is_api_request
 
@@ -54,10 +55,12 @@ def install_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(TidingsError)
     def tidings_error(request: HttpRequest, exc: TidingsError) -> HttpResponse:
-        response = error_response(exc.status, exc.message)
         notice = getattr(exc, "notice_url", "")
-        if exc.status == 451 and notice:
-            response["Link"] = f'<{notice}>; rel="blocked-by"'
+        if exc.status != 451 or not notice:
+            return error_response(exc.status, exc.message)
+        absolute = base_url(request) + notice
+        response = error_response(exc.status, exc.message, notice_url=absolute)
+        response["Link"] = f'<{notice}>; rel="blocked-by"'
         return response
 
     @api.exception_handler(NinjaValidationError)

@@ -139,7 +139,7 @@ class Serializer:
             "fields": [],
             "roles": [],
         }
-        withheld = withheld_extension(self.viewer, account)
+        withheld = withheld_extension(self.viewer, account, base=self.base)
         if withheld:
             data["withheld"] = withheld
         return data
@@ -249,7 +249,7 @@ class Serializer:
             "pinned": False,
             "filtered": [],
         }
-        withheld = withheld_extension(self.viewer, post)
+        withheld = withheld_extension(self.viewer, post, base=self.base)
         if withheld:
             data["withheld"] = withheld
         return data

@@ -7,6 +7,11 @@ counter, so a rolled-back or re-created database never repeats a version); a req
 reloads only when it moved, so a decision takes effect on the next request
 after it commits. Start and end times are checked against the clock on every
 lookup: expiry is exact with no background job.
+
+Each entry also carries what a banner or a 451 page says of it (the order's
+authority, country and legal basis, whether and when it was published), loaded
+in the same query, so a page of withheld posts costs no query per post;
+publishing a confidential order moves the version too.
 """
 
 from __future__ import annotations
@@ -22,19 +27,31 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-if TYPE_CHECKING:
-    from tidings.legal.models import Withholding
-
 from tidings.lib.countries import EVERYWHERE
 
+if TYPE_CHECKING:
+    from tidings.legal.models import Demand, Withholding
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class WithheldEntry:
+    """One withholding in force or to come, as banners and the 451 answer need it.
+
+    ``demand`` is shared by every entry of the same order (one object per order per
+    load): an unsaved copy holding only what the public side reads (authority name and
+    country, the order's country, legal basis code and text, confidential flag, when it
+    was received and published), never the order's reference.
+    """
+
     withholding_id: int
     countries: frozenset[str]
     starts_at: datetime
     ends_at: datetime | None
-    demand_id: int | None = None
+    demand: Demand | None = None
+
+    @property
+    def demand_id(self) -> int | None:
+        return self.demand.id if self.demand is not None else None
 
     def active(self, now: datetime) -> bool:
         return self.starts_at <= now and (self.ends_at is None or self.ends_at > now)
@@ -72,6 +89,11 @@ class WithheldIndex:
             if entry.active(now) and entry.applies_to(countries):
                 return entry
         return None
+
+    def active_entries(self, kind: str, subject_id: int, now: datetime) -> list[WithheldEntry]:
+        """The withholdings of a subject in force now, oldest first (wherever they apply)."""
+        table = self.accounts if kind == "account" else self.posts
+        return [entry for entry in table.get(subject_id, ()) if entry.active(now)]
 
     def post_countries(self, post_id: int, now: datetime) -> frozenset[str]:
         """Countries where this post itself is withheld now (account withholdings not included)."""
@@ -120,13 +142,16 @@ def _current_version() -> int:
 
 
 def _load(version: int) -> WithheldIndex:
-    from tidings.legal.models import Withholding
+    """Every withholding not lifted nor ended, with its order and authority (one query)."""
+    from tidings.legal.models import Authority, Demand, Withholding
 
     accounts: dict[int, list[WithheldEntry]] = defaultdict(list)
     posts: dict[int, list[WithheldEntry]] = defaultdict(list)
+    demands: dict[int, Demand] = {}
     rows = (
         Withholding.objects.filter(lifted_at__isnull=True)
         .exclude(ends_at__lte=timezone.now())
+        .order_by("id")
         .values_list(
             "id",
             "account_id",
@@ -135,10 +160,36 @@ def _load(version: int) -> WithheldIndex:
             "starts_at",
             "ends_at",
             "demand_item__demand_id",
+            "demand_item__demand__country",
+            "demand_item__demand__legal_basis_code",
+            "demand_item__demand__legal_basis",
+            "demand_item__demand__confidential",
+            "demand_item__demand__received_at",
+            "demand_item__demand__published_at",
+            "demand_item__demand__authority_id",
+            "demand_item__demand__authority__name",
+            "demand_item__demand__authority__country",
         )
     )
-    for wid, account_id, post_id, countries, starts_at, ends_at, demand_id in rows:
-        entry = WithheldEntry(wid, frozenset(countries), starts_at, ends_at, demand_id)
+    for row in rows:
+        wid, account_id, post_id, countries, starts_at, ends_at, demand_id = row[:7]
+        demand = None
+        if demand_id is not None:
+            demand = demands.get(demand_id)
+            if demand is None:
+                country, code, basis, confidential, received, published = row[7:13]
+                authority = Authority(id=row[13], name=row[14], country=row[15])
+                demand = demands[demand_id] = Demand(
+                    id=demand_id,
+                    authority=authority,
+                    country=country,
+                    legal_basis_code=code,
+                    legal_basis=basis,
+                    confidential=confidential,
+                    received_at=received,
+                    published_at=published,
+                )
+        entry = WithheldEntry(wid, frozenset(countries), starts_at, ends_at, demand)
         (accounts[account_id] if account_id else posts[post_id]).append(entry)
     entries = [e for table in (accounts, posts) for group in table.values() for e in group]
     boundaries = sorted(

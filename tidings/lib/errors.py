@@ -32,17 +32,26 @@ class Withheld(TidingsError):
 
     ``handle`` is the account concerned, ``scope`` "account" or "status",
     ``countries`` the viewer's countries where it is withheld, ``notice_url`` the
-    public notice of the demand (sent as ``Link: <…>; rel="blocked-by"``).
+    public notice of the demand (sent as ``Link: <…>; rel="blocked-by"``),
+    ``explanation`` who asked and under which law ("Demand from … under ….", or ""
+    for a withholding made directly).
     """
 
     status = 451
 
     def __init__(
-        self, *, handle: str, scope: str, countries: frozenset[str], notice_url: str = ""
+        self,
+        *,
+        handle: str,
+        scope: str,
+        countries: frozenset[str],
+        notice_url: str = "",
+        explanation: str = "",
     ) -> None:
         from tidings.lib.countries import withheld_where
 
         self.notice_url = notice_url
+        self.explanation = explanation
         self.handle = handle
         self.scope = scope
         self.countries = countries

@@ -5,7 +5,8 @@ goes back to an earlier one:
 
 1. **The legal state** (``LegalStateVersion``, the single row ``bump_version``
    rewrites): taken *first* by every legal action that changes withholdings,
-   decisions or confirmations (:func:`lock_legal_state`). Holding it makes
+   decisions or confirmations, or what the withheld index carries of an order
+   (publishing a confidential one) (:func:`lock_legal_state`). Holding it makes
    those actions run one after another, so the locks below cannot cross
    between two of them.
 2. **Demands**, then **demand items** (in id order), then **withholdings**

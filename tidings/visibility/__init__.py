@@ -27,6 +27,7 @@ from tidings.visibility.policy import (
     visible_posts,
     withheld_account_for,
     withheld_extension,
+    withheld_notices,
     withheld_post_for,
 )
 from tidings.visibility.viewer import Viewer, anonymous_viewer, viewer_for_account
@@ -53,5 +54,6 @@ __all__ = [
     "visible_posts",
     "withheld_account_for",
     "withheld_extension",
+    "withheld_notices",
     "withheld_post_for",
 ]

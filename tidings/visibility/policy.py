@@ -52,7 +52,6 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.urls import reverse
 
 from tidings.legal.models import WithheldSubject
 from tidings.legal.withheld import WithheldEntry
@@ -67,6 +66,11 @@ from tidings.social.models import (
     Post,
     PostHashtag,
     Visibility,
+)
+from tidings.transparency.withheld_notice import (
+    WithholdingNotice,
+    notice_path,
+    withholding_notice,
 )
 from tidings.visibility.viewer import Viewer
 
@@ -289,9 +293,7 @@ def withheld_account_for(viewer: Viewer, account: Account) -> Withheld | None:
     if not matched:
         return None
     entry = viewer.withheld.entry_for("account", account.id, viewer.countries, viewer.now)
-    return Withheld(
-        handle=account.username, scope="account", countries=matched, notice_url=_notice_url(entry)
-    )
+    return _refusal(viewer, entry, handle=account.username, scope="account", countries=matched)
 
 
 def _post_withholding(viewer: Viewer, post: Post) -> Withheld | None:
@@ -305,11 +307,27 @@ def _post_withholding(viewer: Viewer, post: Post) -> Withheld | None:
     if not matched:
         return None
     entry = viewer.withheld.entry_for("post", post.id, viewer.countries, viewer.now)
+    return _refusal(viewer, entry, handle=post.author.username, scope="status", countries=matched)
+
+
+def _refusal(
+    viewer: Viewer,
+    entry: WithheldEntry | None,
+    *,
+    handle: str,
+    scope: str,
+    countries: frozenset[str],
+) -> Withheld:
+    """The 451 answer: where, and (from ``entry``) who asked, under which law, and the notice."""
+    if entry is None:
+        return Withheld(handle=handle, scope=scope, countries=countries)
+    notice = withholding_notice(entry, viewer.now)
     return Withheld(
-        handle=post.author.username,
-        scope="status",
-        countries=matched,
-        notice_url=_notice_url(entry),
+        handle=handle,
+        scope=scope,
+        countries=countries,
+        notice_url=notice.url,
+        explanation=notice.sentence,
     )
 
 
@@ -322,15 +340,6 @@ def withheld_post_for(viewer: Viewer, post: Post) -> Withheld | None:
     return reason
 
 
-def _notice_url(entry: WithheldEntry | None) -> str:
-    """The public notice explaining a withholding (the demand's, when it came from one)."""
-    if entry is None:
-        return ""
-    if entry.demand_id is not None:
-        return reverse("transparency:demand_notice", args=[entry.demand_id])
-    return reverse("transparency:withholding_notice", args=[entry.withholding_id])
-
-
 def _matching(withheld_in: frozenset[str], viewer_countries: frozenset[str]) -> frozenset[str]:
     """Where a viewer in ``viewer_countries`` meets the withholding: ``{XX}`` when it is everywhere."""
     if EVERYWHERE in withheld_in:
@@ -338,17 +347,47 @@ def _matching(withheld_in: frozenset[str], viewer_countries: frozenset[str]) -> 
     return withheld_in & viewer_countries
 
 
-def withheld_extension(viewer: Viewer, obj: Post | Account) -> dict[str, object] | None:
-    """The API's ``withheld`` object (country codes where it is withheld now) or None."""
+def _entries_in_force(viewer: Viewer, obj: Post | Account) -> list[WithheldEntry]:
+    """The withholdings in force on ``obj`` wherever they apply: for a post, its author's
+    account's first (as the 451 answer picks them), then its own; oldest first in each."""
+    index, now = viewer.withheld, viewer.now
+    if isinstance(obj, Account):
+        return index.active_entries("account", obj.id, now)
+    return index.active_entries("account", obj.author_id, now) + index.active_entries(
+        "post", obj.id, now
+    )
+
+
+def withheld_notices(viewer: Viewer, obj: Post | Account) -> list[WithholdingNotice]:
+    """What the banner on ``obj`` explains: each withholding in force on it (for a post, its
+    author's account's first), one per public notice. No query: the index carries it all."""
+    notices: dict[str, WithholdingNotice] = {}
+    for entry in _entries_in_force(viewer, obj):
+        notice = withholding_notice(entry, viewer.now)
+        notices.setdefault(notice.url, notice)
+    return list(notices.values())
+
+
+def withheld_extension(
+    viewer: Viewer, obj: Post | Account, *, base: str = ""
+) -> dict[str, object] | None:
+    """The API's ``withheld`` object or None: the country codes where ``obj`` is withheld now, the
+    scope ("account" when its author's account is withheld), and ``notice_url``, ``base`` followed
+    by the path of the public notice of the withholding that decides the scope (the account's
+    first, the oldest first)."""
     index, now = viewer.withheld, viewer.now
     if isinstance(obj, Account):
         codes = index.account_countries(obj.id, now)
-        return {"country_codes": sorted(codes), "scope": "account"} if codes else None
-    account_codes = index.account_countries(obj.author_id, now)
-    codes = index.post_countries(obj.id, now) | account_codes
+        scope = "account"
+    else:
+        account_codes = index.account_countries(obj.author_id, now)
+        codes = index.post_countries(obj.id, now) | account_codes
+        scope = "account" if account_codes else "status"
     if not codes:
         return None
-    return {"country_codes": sorted(codes), "scope": "account" if account_codes else "status"}
+    entries = _entries_in_force(viewer, obj)
+    notice_url = base + notice_path(entries[0]) if entries else ""
+    return {"country_codes": sorted(codes), "scope": scope, "notice_url": notice_url}
 
 
 # -- loaded pages ---------------------------------------------------------------

@@ -29,7 +29,7 @@ from tidings.lib.images import avatar_path
 from tidings.social.models import Account, AccountKind, Post, Visibility
 from tidings.social.queries import ViewerFlags
 from tidings.social.text import render_post_html
-from tidings.visibility import Viewer, can_view_account, withheld_extension
+from tidings.visibility import Viewer, can_view_account, withheld_extension, withheld_notices
 
 # What Django's ``reverse`` leaves unquoted in a path argument.
 _PATH_SAFE = "!$&'()*+,;=/~:@"
@@ -87,6 +87,36 @@ def withheld_note(viewer: Viewer | None, subject: Post | Account) -> str:
         return ""
     where = withheld_where(extension["country_codes"])  # type: ignore[arg-type]
     return f"Withheld {where} in response to a legal demand."
+
+
+def withheld_banner(viewer: Viewer | None, subject: Post | Account) -> str:
+    """The banner on a withheld post or profile, as HTML ("" when it is withheld nowhere).
+
+    Says where, then for each withholding in force who asked and under which law (the
+    redaction policy decides how much of the law), with a link to its public notice; the
+    author also gets the link to appeal. Costs no query: the withheld index carries it.
+    """
+    note = withheld_note(viewer, subject)
+    if not note or viewer is None:
+        return ""
+    is_account = isinstance(subject, Account)
+    owner_id = subject.id if is_account else subject.author_id  # type: ignore[union-attr]
+    own = viewer.account_id is not None and viewer.account_id == owner_id
+    notices = withheld_notices(viewer, subject)
+    lead = "Your account is withheld in some countries. " if own and is_account else ""
+    out = [f'<div class="post__withheld" role="note"><p>{escape(lead + note)}</p>']
+    for notice in notices:
+        sentence = f"{escape(notice.sentence)} " if notice.sentence else ""
+        out.append(f'<p>{sentence}<a href="{escape(notice.url)}">Read the public notice</a></p>')
+    if own:
+        appeal = reverse("web:appeal_new")
+        if not is_account:
+            appeal += f"?post={subject.id}"
+        elif len(notices) == 1:
+            appeal += f"?withholding={notices[0].withholding_id}"
+        out.append(f'<p><a href="{escape(appeal)}">Appeal this decision</a></p>')
+    out.append("</div>")
+    return "".join(out)
 
 
 class _Route:
@@ -344,14 +374,9 @@ def post_card(post: Post, page: CardContext, *, highlight: bool = False) -> str:
             f'<a href="{urls.profile(replied_to.username)}">@{escape(replied_to.username)}</a>'
             "</p>\n"
         )
-    note = withheld_note(viewer, target)
-    if note:
-        appeal = ""
-        if viewer is not None and viewer.account_id == author.id:  # the author may appeal
-            appeal = (
-                f' <a href="{reverse("web:appeal_new")}?post={target.id}">Appeal this decision</a>'
-            )
-        out.append(f'      <p class="post__withheld" role="note">{escape(note)}{appeal}</p>\n')
+    banner = withheld_banner(viewer, target)
+    if banner:
+        out.append(f"      {banner}\n")
     out.append(
         f'      <div class="post__text{" post__text--large" if highlight else ""}">'
         f"{render_post_html(target.text or '')}</div>\n"

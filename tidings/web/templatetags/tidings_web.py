@@ -63,6 +63,12 @@ def withheld_note(context: Context, subject: Post | Account) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def withheld_banner(context: Context, subject: Post | Account) -> SafeString:
+    """The withheld banner of a post or profile (see ``cards.withheld_banner``), or ""."""
+    return mark_safe(cards.withheld_banner(_viewer(context), subject))  # noqa: S308 - escaped there
+
+
+@register.simple_tag(takes_context=True)
 def viewer_may_see(context: Context, account: Account | None) -> bool:
     """Whether the page's viewer may see ``account`` (e.g. the one a reply answers)."""
     viewer = _viewer(context)

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
-from tidings.lib.errors import TidingsError
+from tidings.lib.errors import TidingsError, Withheld
 from tidings.social.models import Account
 
 View = Callable[..., HttpResponse]
@@ -57,10 +57,16 @@ def error_response(request: HttpRequest, error: TidingsError) -> HttpResponse:
     """The answer to a refused request: a page (or an htmx notice) with the error's status."""
     if is_htmx(request):
         return flash_fragment(request, error.message, error.status)
+    withheld = isinstance(error, Withheld)
     response = render(
         request,
-        "web/errors/error.html",
-        {"status": error.status, "message": error.message, "heading": _heading(error.status)},
+        "web/errors/withheld.html" if withheld else "web/errors/error.html",
+        {
+            "status": error.status,
+            "message": error.message,
+            "heading": _heading(error.status),
+            "error": error,
+        },
         status=error.status,
     )
     notice_url = getattr(error, "notice_url", None)
