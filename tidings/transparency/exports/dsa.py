@@ -235,9 +235,9 @@ def dsa_statement(withholding: Withholding, now: datetime) -> dict[str, Any] | N
         + ". The decision was taken by a person, not by automated means."
     )
     explanation = (
-        f"{by[0].upper()}{by[1:]} found this content illegal under the legal ground given and "
-        "ordered access to it restricted. After review we gave the order effect only where it "
-        "has effect, as the law requires."
+        f"{by[0].upper()}{by[1:]} ordered access to this content restricted, considering it "
+        "illegal under the legal ground given. Our legal team reviewed the order and restricted "
+        "access in the territory stated."
     )
     statement: dict[str, Any] = {
         "decision_visibility": ["DECISION_VISIBILITY_CONTENT_DISABLED"],

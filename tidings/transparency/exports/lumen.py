@@ -152,7 +152,6 @@ def lumen_notice(demand: Demand, now: datetime, counts: dict[str, int] | None = 
         "content it named are not yet public."
         if targets is None
         else "",
-        "Where we withheld content, we did so only in the country that asked.",
         f"Our public notice: {notice_url}",
     ]
     notice: dict[str, Any] = {
