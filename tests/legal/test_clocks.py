@@ -18,7 +18,7 @@ from tidings.legal.clocks import (
     demand_clocks,
     demand_pack,
 )
-from tidings.legal.jurisdictions import pack_for
+from tidings.legal.jurisdictions import EU_EEA, pack_for
 from tidings.legal.models import Appeal, Demand, DemandKind
 
 IST = ZoneInfo("Asia/Kolkata")
@@ -142,6 +142,11 @@ def test_an_eu_order_must_be_answered_to_the_authority_by_law_in_brussels_time()
     assert inform.due_at == actioned + timedelta(hours=24)
     assert inform.due_local == "2024-01-16 19:00 CET"
     assert not clocks[ClockKey.ACTION].law  # the DSA sets no fixed time to act; 72 h is ours
+
+
+def test_every_eu_and_eea_country_is_under_the_dsa_pack_hungary_included():
+    assert len(EU_EEA) == 30  # 27 EU member states, Iceland, Liechtenstein, Norway
+    assert demand_pack(demand("HU")).code == "EU-DSA9"
 
 
 def test_an_eu_inform_clock_starts_only_once_the_order_is_acted_on():

@@ -206,6 +206,7 @@ EU_EEA = frozenset(
         "BE",
         "BG",
         "HR",
+        "HU",
         "CY",
         "CZ",
         "DK",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tidings.transparency import views
+from tidings.transparency import export_views, views
 
 app_name = "transparency"
 
@@ -11,5 +11,11 @@ urlpatterns = [
         "transparency/withholdings/<str:withholding_id>",
         views.withholding_notice,
         name="withholding_notice",
+    ),
+    # Exports to the public databases.
+    path(
+        "transparency/notices/<str:demand_id>/lumen.json",
+        export_views.lumen_notice_download,
+        name="lumen_notice",
     ),
 ]
