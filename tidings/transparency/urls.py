@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tidings.transparency import views
+from tidings.transparency import report_views, views
 
 app_name = "transparency"
 
@@ -12,4 +12,9 @@ urlpatterns = [
         views.withholding_notice,
         name="withholding_notice",
     ),
+    # The transparency report: its page, charts and downloads.
+    path("transparency", report_views.report_page, name="report"),
+    path("transparency/report.json", report_views.report_json, name="report_json"),
+    path("transparency/report.csv", report_views.report_csv, name="report_csv"),
+    path("transparency/charts/<str:name>.svg", report_views.report_chart, name="report_chart"),
 ]
