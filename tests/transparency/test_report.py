@@ -294,7 +294,15 @@ def test_every_figure_of_the_first_half_year_on_the_page_and_in_the_downloads(cl
         H1_AUTHORITIES,
         H1_OUTCOMES,
     )
-    assert [tuple(row) for row in tables["months"][1:]] == [(m, c, str(n)) for m, c, n in H1_MONTHS]
+    assert tables["months"][0] == ["Month", "DE", "IN"]
+    assert tables["months"][1:] == [
+        ["2025-01", "0", "0"],
+        ["2025-02", "0", "1"],
+        ["2025-03", "0", "1"],
+        ["2025-04", "0", "0"],
+        ["2025-05", "0", "0"],
+        ["2025-06", "1", "0"],
+    ]
     assert [(r["month"], r["country"], r["demands_received"]) for r in data["months"]] == H1_MONTHS
     assert [tuple(row) for row in tables["decision-times"][1:]] == [
         (label, str(n)) for label, n in H1_DECISION_TIMES
@@ -389,6 +397,13 @@ def test_small_counts_are_shown_as_less_than_n_on_the_page_and_in_the_downloads(
     )
     months = csv_rows(client, "months", query)
     assert {r["demands_received"] for r in months} == {"0", "< 3"}
+    # Hidden counts are not drawn either: no month had three demands, so no bar stands.
+    chart = get(client, f"/transparency/charts/demands-by-month.svg?{query}")
+    assert chart.status_code == 200
+    assert '<desc class="value">0</desc>' in chart.content.decode()
+    assert '<desc class="value">1</desc>' not in chart.content.decode()
+    for name in ("outcomes", "decision-times"):
+        assert get(client, f"/transparency/charts/{name}.svg?{query}").status_code == 200
 
 
 def test_the_report_costs_the_same_few_queries_however_many_demands(
@@ -487,6 +502,7 @@ def test_each_chart_is_an_svg_image_with_its_own_strict_policy_and_no_script(cli
         svg = response.content.decode()
         assert "<svg" in svg and "<style" in svg
         assert "<script" not in svg and "pygal.js" not in svg
+        assert '<desc class="value">1</desc>' in svg
     outcomes = get(client, "/transparency/charts/outcomes.svg?period=2025-H1").content.decode()
     assert f"{COURT} (DE), 30 Jun 2025" in outcomes
 
@@ -500,3 +516,20 @@ def test_the_page_keeps_the_site_policy_and_shows_each_chart_with_a_text_alterna
         assert f'src="/transparency/charts/{name}.svg?period=2025-H1"' in html
     assert 'alt="Bar chart of demands received per month' in html
     assert "<script>" not in html and "style=" not in html
+
+
+def test_a_period_without_demands_shows_zeros_and_empty_charts(client, db):
+    tables = Tables(get(client, "/transparency?period=2024-H2").content.decode()).tables
+    overall = dict(tables["overall"][1:])
+    assert overall["Demands received"] == "0"
+    assert overall["Demands with content withheld (%)"] == "–"
+    assert overall["Median hours to first decision"] == "–"
+    assert tables["outcomes"][1:] == [["No demands in this period."]]
+    for name in ("demands-by-month", "outcomes", "decision-times"):
+        response = get(client, f"/transparency/charts/{name}.svg?period=2024-H2")
+        assert response.status_code == 200
+        assert "<svg" in response.content.decode()
+    (row,) = csv_rows(client, "overall", "period=2024-H2")
+    assert row["demands_received"] == "0"
+    assert row["percent_demands_with_content_withheld"] == ""
+    assert csv_rows(client, "authorities", "period=2024-H2") == []

@@ -53,6 +53,22 @@ def _config(**options: object) -> dict[str, object]:
     }
 
 
+def _highest_stack(series: list[list[int | None]]) -> int:
+    """The tallest stack of what is drawn (hidden counts are not)."""
+    return max((sum(v or 0 for v in column) for column in zip(*series, strict=True)), default=0)
+
+
+def _whole_numbers(chart: pygal.graph.graph.Graph, highest: int) -> None:
+    """Counts are whole: ticks at whole numbers, at most about ten of them.
+
+    An empty chart keeps pygal's own axis (given labels, it fails to draw "no data").
+    """
+    if highest <= 0:
+        return
+    step = max(1, -(-highest // 10))
+    chart.y_labels = list(range(0, highest + step, step))
+
+
 def render_svg(chart: pygal.graph.graph.Graph) -> bytes:
     """The chart as an SVG document with every ``<script>`` element left out."""
     root = chart.render_tree()
@@ -69,9 +85,12 @@ def demands_by_month(report: Report) -> bytes:
     )
     months = sorted({row.month for row in report.months})
     chart.x_labels = months
+    series = []
     for code in sorted({row.country for row in report.months}):
         counts = {row.month: row.demands for row in report.months if row.country == code}
-        chart.add(code, [_drawn(counts.get(month, 0)) for month in months])
+        series.append([_drawn(counts.get(month, 0)) for month in months])
+        chart.add(code, series[-1])
+    _whole_numbers(chart, _highest_stack(series))
     return render_svg(chart)
 
 
@@ -86,15 +105,20 @@ def outcomes(report: Report) -> bytes:
     # pygal draws the first label at the bottom; the latest demand goes on top.
     ordered = list(reversed(rows))
     chart.x_labels = [outcome_label(row) for row in ordered]
+    series = []
     for key, name in OUTCOME_SERIES:
-        chart.add(name, [_drawn(getattr(row, key)) for row in ordered])
+        series.append([_drawn(getattr(row, key)) for row in ordered])
+        chart.add(name, series[-1])
+    _whole_numbers(chart, _highest_stack(series))
     return render_svg(chart)
 
 
 def decision_times(report: Report) -> bytes:
     chart = pygal.Bar(**_config(title="Time from receipt to first decision", show_legend=False))
     chart.x_labels = [label for label, _ in report.decision_times]
-    chart.add("Demands", [_drawn(count) for _, count in report.decision_times])
+    values = [_drawn(count) for _, count in report.decision_times]
+    chart.add("Demands", values)
+    _whole_numbers(chart, _highest_stack([values]))
     return render_svg(chart)
 
 

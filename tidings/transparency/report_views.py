@@ -100,6 +100,14 @@ def _rows(report: Report) -> dict[str, list[dict[str, object]]]:
     }
 
 
+def _months_by_country(rows: list[dict[str, object]]) -> list[tuple[object, list[object]]]:
+    """The months table turned for reading: one row per month, one column per country (A-Z)."""
+    months: dict[object, list[object]] = {}
+    for row in rows:  # already ordered by month, then country
+        months.setdefault(row["month"], []).append(row["demands_received"])
+    return list(months.items())
+
+
 @require_GET
 def report_page(request: HttpRequest) -> HttpResponse:
     try:
@@ -132,7 +140,8 @@ def report_page(request: HttpRequest) -> HttpResponse:
                 (row, [shown_figures(row.figures)[key] for key in FIGURE_KEYS])
                 for row in report.authorities
             ],
-            "months": rows["months"],
+            "month_countries": [row.code for row in sorted(report.countries, key=lambda r: r.code)],
+            "months": _months_by_country(rows["months"]),
             "outcomes": [
                 (row, outcome_label(row), data)
                 for row, data in zip(report.outcomes, rows["outcomes"], strict=True)
