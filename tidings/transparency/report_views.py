@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from tidings.lib.errors import NotFound, TidingsError
 from tidings.lib.security_headers import SVG_IMAGE_POLICY, content_security_policy
@@ -108,7 +108,7 @@ def _months_by_country(rows: list[dict[str, object]]) -> list[tuple[object, list
     return list(months.items())
 
 
-@require_GET
+@require_safe
 def report_page(request: HttpRequest) -> HttpResponse:
     try:
         report = _report(request)
@@ -153,7 +153,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def report_chart(request: HttpRequest, name: str) -> HttpResponse:
     try:
         if name not in CHARTS:
@@ -177,7 +177,7 @@ def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def report_json(request: HttpRequest) -> HttpResponse:
     try:
         report = _report(request)
@@ -206,7 +206,7 @@ def _cell(value: object) -> object:
     return "" if value is None else value
 
 
-@require_GET
+@require_safe
 def report_csv(request: HttpRequest) -> HttpResponse:
     try:
         table = request.GET.get("table", "overall")
