@@ -139,6 +139,11 @@ TIDINGS_IN_ACTION_HOURS = env.int("TIDINGS_IN_ACTION_HOURS", default=36)
 if TIDINGS_IN_ACTION_HOURS <= 0:
     raise ValueError("TIDINGS_IN_ACTION_HOURS must be a positive number of hours")
 
+#: Transparency report: counts from 1 to N-1 are published as "< N" (0 = publish every count).
+TIDINGS_TRANSPARENCY_SMALL_COUNT = env.int("TIDINGS_TRANSPARENCY_SMALL_COUNT", default=0)
+if TIDINGS_TRANSPARENCY_SMALL_COUNT < 0:
+    raise ValueError("TIDINGS_TRANSPARENCY_SMALL_COUNT must be 0 (off) or a positive number")
+
 #: Sign-ups: "open", "approval" (staff approve each one) or "closed".
 #: Days after receipt when a confidential order's details (reference, legal basis, named
 #: targets) appear on its public notice; "never": only when a legal admin publishes them.

@@ -9,12 +9,16 @@
 - ``ContentSecurityPolicyMiddleware``: scripts, styles, images and fonts only
   from this site; no inline code (the templates have none: htmx's own indicator
   style is turned off in ``htmx-config`` and lives in ``tidings.css``); no
-  plugins; no framing.
+  plugins; no framing. A view whose answer needs another policy says so with
+  ``@content_security_policy(POLICY)`` (the SVG charts: ``SVG_IMAGE_POLICY``);
+  the middleware then leaves that answer's policy alone.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -34,6 +38,38 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     )
 )
+
+
+#: SVG images we draw ourselves (``tidings/transparency/charts.py``): their own inline
+#: ``<style>`` and nothing else, no script, nothing fetched, never framed. Applies when the
+#: image is opened on its own; inside ``<img>`` an SVG never runs script anyway.
+SVG_IMAGE_POLICY = "; ".join(
+    (
+        "default-src 'none'",
+        "style-src 'unsafe-inline'",
+        "base-uri 'none'",
+        "form-action 'none'",
+        "frame-ancestors 'none'",
+    )
+)
+
+
+def content_security_policy(
+    policy: str,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Answers of the decorated view carry ``policy`` instead of the site's, and ``nosniff``."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            response = view(request, *args, **kwargs)
+            response.headers["Content-Security-Policy"] = policy
+            response.headers["X-Content-Type-Options"] = "nosniff"
+            return response
+
+        return wrapper
+
+    return decorate
 
 
 def forwarded_https(request: HttpRequest) -> bool:

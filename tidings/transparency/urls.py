@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tidings.transparency import export_views, views
+from tidings.transparency import export_views, report_views, views
 
 app_name = "transparency"
 
@@ -18,4 +18,9 @@ urlpatterns = [
         export_views.lumen_notice_download,
         name="lumen_notice",
     ),
+    # The transparency report: its page, charts and downloads.
+    path("transparency", report_views.report_page, name="report"),
+    path("transparency/report.json", report_views.report_json, name="report_json"),
+    path("transparency/report.csv", report_views.report_csv, name="report_csv"),
+    path("transparency/charts/<str:name>.svg", report_views.report_chart, name="report_chart"),
 ]
