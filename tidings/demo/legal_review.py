@@ -84,7 +84,9 @@ def _ids(items: Sequence[DemandItem]) -> list[int]:
     return [i.id for i in items]
 
 
-def _decide(demand: Demand, items: Sequence[DemandItem], action: str, reason: str, by: Account):
+def _decide(
+    demand: Demand, items: Sequence[DemandItem], action: str, reason: str, by: Account
+) -> None:
     if items:
         do_decide_items(demand, _ids(items), action=action, reason=reason, acting_user=by)
 
@@ -133,6 +135,10 @@ def seed_review_decisions(context: Any) -> dict[str, Any]:
     withhold = ordinary[: round(len(ordinary) * WITHHELD_SHARE)]
     decline = ordinary[len(withhold) : len(withhold) + round(len(ordinary) * DECLINED_SHARE)]
     posts = [i for i in items if i.review_state == ReviewState.PENDING and i.post_id is not None]
+    news, journalists = by_kind(AccountKind.NEWS), by_kind(AccountKind.JOURNALIST)
+    politicians = by_kind(AccountKind.POLITICIAN) + by_kind(
+        AccountKind.POLITICIAN, state=ReviewState.ESCALATED
+    )
     first, second = withhold[: len(withhold) * 2 // 3], withhold[len(withhold) * 2 // 3 :]
 
     with clock_at(at(2)):
@@ -141,13 +147,9 @@ def seed_review_decisions(context: Any) -> dict[str, Any]:
         _decide(demand, first, "withhold", WITHHOLD_REASON, reviewer)
         _decide(demand, posts, "withhold", WITHHOLD_POST_REASON, reviewer)
     with clock_at(at(14)):
-        _decide(demand, by_kind(AccountKind.NEWS), "decline", NEWS_REASON, reviewer)
-        _decide(demand, by_kind(AccountKind.JOURNALIST), "decline", JOURNALIST_REASON, reviewer)
+        _decide(demand, news, "decline", NEWS_REASON, reviewer)
+        _decide(demand, journalists, "decline", JOURNALIST_REASON, reviewer)
         _decide(demand, decline, "decline", ORDINARY_DECLINE_REASON, reviewer)
-    items = list(DemandItem.objects.filter(id__in=_ids(items)).select_related("account"))
-    politicians = by_kind(AccountKind.POLITICIAN) + by_kind(
-        AccountKind.POLITICIAN, state=ReviewState.ESCALATED
-    )
     with clock_at(at(16)):
         _decide(demand, politicians, "decline", POLITICIAN_REASON, lead)
     with clock_at(at(18)):
@@ -175,6 +177,6 @@ def seed_review_decisions(context: Any) -> dict[str, Any]:
         "order": demand.id,
         "withheld_accounts": len(withhold),
         "withheld_posts": len(posts),
-        "declined": len(decline) + len(politicians),
+        "declined": len(news) + len(journalists) + len(politicians) + len(decline),
         "appeal": appeal.id if appeal is not None else None,
     }
