@@ -121,8 +121,8 @@ def first_order_lines(rng: random.Random, accounts: list[Account], size: int) ->
     return lines[:size]
 
 
-def _post_links(rng: random.Random, authors: list[Account], count: int) -> list[str]:
-    """Links to one public, original post on the protest by each of up to ``count`` of ``authors``."""
+def _post_links(rng: random.Random, authors: list[Account], count: int) -> dict[str, str]:
+    """Handle -> link to a public, original post on the protest, for up to ``count`` authors."""
     latest: dict[str, int] = {}
     for handle, post_id in (
         Post.objects.filter(
@@ -137,20 +137,19 @@ def _post_links(rng: random.Random, authors: list[Account], count: int) -> list[
     ):
         latest[handle] = post_id
     chosen = rng.sample(sorted(latest), k=min(count, len(latest)))
-    return [f"https://{settings.DOMAIN}/@{handle}/{latest[handle]}" for handle in chosen]
+    return {handle: f"https://{settings.DOMAIN}/@{handle}/{latest[handle]}" for handle in chosen}
 
 
 def second_order_lines(rng: random.Random, accounts: list[Account], size: int) -> list[str]:
-    """``size`` lines: every news outlet, journalist and politician, ordinary accounts, a few posts."""
+    """``size`` lines: every news outlet, journalist and politician, other accounts, a few posts."""
     protected = [a for a in accounts if a.kind in PROTECTED_KINDS][: size // 2]
     ordinary = [a for a in accounts if a.kind not in PROTECTED_KINDS]
     posts = _post_links(rng, ordinary[: len(ordinary) // 4], SECOND_ORDER_POSTS)
-    posted = {link.split("/@")[1].split("/")[0] for link in posts}
-    ordinary = [a for a in ordinary if a.username not in posted]
+    ordinary = [a for a in ordinary if a.username not in posts]
     wanted = size - len(protected) - 3 - len(posts)
     named = protected + rng.sample(ordinary, k=min(wanted, len(ordinary)))
     lines = [rng.choice(["@{}", "{}", "https://twitter.com/{}"]).format(a.username) for a in named]
-    lines += posts
+    lines += posts.values()
     rng.shuffle(lines)
     lines += ["@ghost_account_1", "not-a-handle!", '"@kisan_ekta_nonexistent"']
     return lines[:size]

@@ -92,7 +92,7 @@ def _decide(
 
 
 def seed_review_decisions(context: Any) -> dict[str, Any]:
-    """The step appended after ``legal_february``: decisions, the thread, an appeal, a clock running."""
+    """The step after ``legal_february``: decisions, the thread, an appeal, a clock running."""
     from tidings.demo.logins import demo_logins
 
     rng = context.rng("legal_review")
