@@ -243,7 +243,7 @@ def test_demo_replays_the_february_orders_on_the_legal_desk(demo_output):
         assert withholding.lifted_at - withholding.starts_at == timedelta(hours=6)
         assert withholding.lift_reason == "restored by us"
     assert emergency.status == "closed"
-    assert review.status == "in_review"
+    assert review.status == "noncompliance_notice"
     kinds = set(
         DemandItem.objects.filter(demand=review, account__isnull=False).values_list(
             "account__kind", flat=True
@@ -253,7 +253,7 @@ def test_demo_replays_the_february_orders_on_the_legal_desk(demo_output):
     assert set(DemandItem.objects.filter(demand=review).values_list("review_state", flat=True)) == {
         "pending",
         "declined",
-        "escalated",
+        "withheld",
     }
 
 

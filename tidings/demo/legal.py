@@ -3,14 +3,15 @@
 A ministry sends an emergency order of 257 targets (twitter.com links to
 accounts, links to posts here, a few malformed lines, unknown handles and
 duplicates). The platform withholds the matched ones in India, and six hours
-later reinstates them. A second order of 1,178 handles follows a day later and
-is in review: among them news outlets, journalists and politicians, some
-already declined or escalated.
+later reinstates them. A second order of 1,178 lines (handles, and links to a
+few posts) follows the next day and goes into review: among them news outlets,
+journalists and politicians, some declined or escalated within hours.
 
 Every change goes through the ``do_*`` actions of the desk, so the demo's
 audit log and notices are what the real desk would leave. The scenario is
-replayed at the times it happened (two days and one day ago) by running each
-act with the clock set to that moment.
+replayed at the times it happened (two days and 30 hours ago, so that India's
+36-hour clock on the second order still runs) by running each act with the
+clock set to that moment. What the desk did next is ``legal_review.py``.
 """
 
 from __future__ import annotations
@@ -33,12 +34,17 @@ from tidings.legal.actions.intake import do_import_demand
 from tidings.legal.actions.portal import do_add_authority_member
 from tidings.legal.actions.withholding import do_lift_withholdings
 from tidings.legal.models import DemandItem, Withholding
-from tidings.social.models import Account, AccountKind, Post, Role
+from tidings.social.models import Account, AccountKind, Post, Role, Visibility
 
 AUTHORITY = "Ministry of Electronics and Information Technology"
 FIRST_ORDER_LINES = 257
 SECOND_ORDER_LINES = 1178
 PROTECTED_KINDS = (AccountKind.NEWS, AccountKind.JOURNALIST, AccountKind.POLITICIAN)
+#: How long before "now" the second order came in: India's 36-hour clock has a few hours left.
+REVIEW_RECEIVED_AGO = timedelta(hours=30)
+#: Links to posts here in the second order (the rest of its lines name accounts).
+SECOND_ORDER_POSTS = 6
+PROTEST_TAGS = ("farmersprotest", "farmlaws", "kisanekta", "standwithfarmers")
 
 
 @contextmanager
@@ -115,14 +121,36 @@ def first_order_lines(rng: random.Random, accounts: list[Account], size: int) ->
     return lines[:size]
 
 
+def _post_links(rng: random.Random, authors: list[Account], count: int) -> dict[str, str]:
+    """Handle -> link to a public, original post on the protest, for up to ``count`` authors."""
+    latest: dict[str, int] = {}
+    for handle, post_id in (
+        Post.objects.filter(
+            author__in=authors,
+            visibility=Visibility.PUBLIC,
+            repost_of__isnull=True,
+            in_reply_to__isnull=True,
+            hashtag_links__hashtag__name__in=PROTEST_TAGS,
+        )
+        .order_by("id")
+        .values_list("author__username", "id")
+    ):
+        latest[handle] = post_id
+    chosen = rng.sample(sorted(latest), k=min(count, len(latest)))
+    return {handle: f"https://{settings.DOMAIN}/@{handle}/{latest[handle]}" for handle in chosen}
+
+
 def second_order_lines(rng: random.Random, accounts: list[Account], size: int) -> list[str]:
-    """``size`` handles: every news outlet, journalist and politician, then ordinary accounts."""
+    """``size`` lines: every news outlet, journalist and politician, other accounts, a few posts."""
     protected = [a for a in accounts if a.kind in PROTECTED_KINDS][: size // 2]
     ordinary = [a for a in accounts if a.kind not in PROTECTED_KINDS]
-    wanted = size - len(protected) - 3
+    posts = _post_links(rng, ordinary[: len(ordinary) // 4], SECOND_ORDER_POSTS)
+    ordinary = [a for a in ordinary if a.username not in posts]
+    wanted = size - len(protected) - 3 - len(posts)
     named = protected + rng.sample(ordinary, k=min(wanted, len(ordinary)))
-    rng.shuffle(named)
     lines = [rng.choice(["@{}", "{}", "https://twitter.com/{}"]).format(a.username) for a in named]
+    lines += posts.values()
+    rng.shuffle(lines)
     lines += ["@ghost_account_1", "not-a-handle!", '"@kisan_ekta_nonexistent"']
     return lines[:size]
 
@@ -170,7 +198,8 @@ def seed_february_scenario(context: Any) -> dict[str, Any]:
         withheld = list(Withholding.objects.filter(demand_item__demand=emergency))
         do_lift_withholdings(withheld, reason="restored by us", acting_user=lead)
 
-    with clock_at(now - timedelta(days=1)):
+    review_received = now - REVIEW_RECEIVED_AGO
+    with clock_at(review_received):
         review = do_import_demand(
             "\n".join(second_order_lines(rng, accounts, second_size)),
             authority_name=AUTHORITY,
@@ -189,7 +218,7 @@ def seed_february_scenario(context: Any) -> dict[str, Any]:
     politicians = [i.id for i in items if i.account and i.account.kind == AccountKind.POLITICIAN][
         :6
     ]
-    with clock_at(now - timedelta(hours=20)):
+    with clock_at(review_received + timedelta(hours=10)):
         if news:
             do_decide_items(
                 review,

@@ -28,6 +28,10 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
 )
 
 
+#: The login to sign in with to see the site as a viewer in India (its profile country is IN).
+INDIA_VIEWER = "demo_user"
+
+
 def create_demo_logins() -> dict[str, Account]:
     """Create every demo login (the admin first, who then creates the rest); role -> account.
 

@@ -22,6 +22,7 @@ from tidings.audit.chain import record_event
 from tidings.audit.models import AuditEvent
 from tidings.demo.dataset import Dataset
 from tidings.demo.legal import seed_february_scenario
+from tidings.demo.legal_review import seed_review_decisions
 from tidings.demo.logins import create_demo_logins, demo_logins
 from tidings.demo.square import build_public_square
 from tidings.demo.writer import write_dataset
@@ -76,6 +77,7 @@ def seed_public_square(context: DemoContext) -> dict[str, Any]:
 DEMO_STEPS: list[DemoStep] = [
     DemoStep("public_square", seed_public_square),
     DemoStep("legal_february", seed_february_scenario),
+    DemoStep("legal_review", seed_review_decisions),
 ]
 
 

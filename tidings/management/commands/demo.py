@@ -9,9 +9,10 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from tidings.demo.logins import DEMO_LOGINS
+from tidings.demo.logins import DEMO_LOGINS, INDIA_VIEWER
 from tidings.demo.steps import DEMO_STEPS, SEED, DemoContext, run_demo_steps, step_done
 from tidings.lib.errors import InvalidInput
+from tidings.social.models import Account
 
 
 class Command(BaseCommand):
@@ -60,3 +61,9 @@ class Command(BaseCommand):
             self.stdout.write(("  " + "  ".join(cells)).rstrip())
             if index == 0:
                 self.stdout.write("  " + "  ".join("-" * w for w in widths))
+        if Account.objects.filter(username=INDIA_VIEWER, country="IN").exists():
+            self.stdout.write(
+                f"\nSigned in as @{INDIA_VIEWER} (profile country IN) you see the site as a viewer"
+                "\nin India does: withheld accounts and posts answer 451 Unavailable For Legal"
+                "\nReasons. Signed out, from this machine, you see it as a viewer elsewhere."
+            )
