@@ -156,3 +156,57 @@ def test_an_open_order_has_nothing_to_publish(legal, lead):
 )
 def test_action_taken_reads_like_lumen(outcomes, taken):
     assert action_taken(outcomes) == taken
+
+
+@pytest.mark.parametrize("days", [180, 0, None])
+def test_the_query_form_of_published_details_agrees_with_the_rule(legal, lead, settings, days):
+    from tidings.legal.models import Demand
+    from tidings.transparency.redaction import details_published_q
+
+    settings.TIDINGS_CONFIDENTIAL_PUBLICATION_DAYS = days
+    now = timezone.now()
+    open_order = _order(legal, "@a", confidential=False)
+    fresh = _order(legal, "@b", confidential=True)
+    old = _order(legal, "@c", confidential=True)
+    Demand.objects.filter(id=old.id).update(received_at=now - timedelta(days=181))
+    published = _order(legal, "@d", confidential=True)
+    do_publish_demand(published, acting_user=lead)
+    demands = Demand.objects.filter(id__in=[open_order.id, fresh.id, old.id, published.id])
+    by_rule = {d.id for d in demands if details_published(d, now)}
+    assert set(demands.filter(details_published_q(now)).values_list("id", flat=True)) == by_rule
+    assert open_order.id in by_rule and published.id in by_rule
+
+
+def test_details_are_public_from_receipt_delay_or_early_publication(legal, lead, settings):
+    from tidings.transparency.redaction import details_public_at
+
+    settings.TIDINGS_CONFIDENTIAL_PUBLICATION_DAYS = 180
+    open_order = _order(legal, "@a", confidential=False)
+    assert details_public_at(open_order) == open_order.received_at
+    secret = _order(legal, "@b", confidential=True)
+    assert details_public_at(secret) == secret.received_at + timedelta(days=180)
+    do_publish_demand(secret, acting_user=lead)
+    assert details_public_at(secret) == secret.published_at
+    settings.TIDINGS_CONFIDENTIAL_PUBLICATION_DAYS = None
+    assert details_public_at(_order(legal, "@c", confidential=True)) is None
+
+
+def test_public_outcome_counts_tell_an_expired_withholding_from_a_live_one(legal, make_account):
+    from tidings.legal.models import Withholding
+    from tidings.transparency.redaction import public_outcome_counts
+
+    make_account("one")
+    make_account("two")
+    demand = _order(legal, "@one\n@two\n@ghost", confidential=False)
+    do_decide_items(
+        demand,
+        "all_matched",
+        action="withhold",
+        reason="r",
+        until=timezone.now() + timedelta(hours=1),
+        acting_user=legal,
+    )
+    first = Withholding.objects.filter(demand_item__demand=demand).order_by("id").first()
+    Withholding.objects.filter(id=first.id).update(ends_at=timezone.now() - timedelta(minutes=1))
+    counts = public_outcome_counts([demand.id], timezone.now())[demand.id]
+    assert (counts["withheld"], counts["expired"], counts["not_actionable"]) == (1, 1, 1)

@@ -4,7 +4,8 @@ Every endpoint needs a user token with ``admin:read`` (reads) or ``admin:write``
 (changes) whose account may use the desk (``roles.check_desk_access``); anyone
 else gets 403. Each change is one ``do_*`` action of ``tidings.legal.actions``,
 which also enforces what only a legal admin may do (withhold everywhere,
-confirm emergency orders, release confidential notices).
+confirm emergency orders, release confidential notices, publish a confidential
+order's details).
 
 Lists are paged as the rest of the API (and as Mastodon clients expect):
 ``max_id``/``since_id``/``min_id``/``limit`` (at most 40), highest id first, and a
@@ -52,6 +53,7 @@ from tidings.legal.actions.decisions import (
     do_release_notices,
 )
 from tidings.legal.actions.intake import do_import_demand
+from tidings.legal.actions.publication import do_publish_demand
 from tidings.legal.actions.suggestions import do_accept_suggestion
 from tidings.legal.actions.withholding import do_lift_withholding
 from tidings.legal.durations import parse_until
@@ -377,6 +379,21 @@ def release_notices(request: HttpRequest, demand_id: str) -> HttpResponse:
     account = desk_user(request, "admin:write")
     demand = access_demand(demand_id, acting_user=account)
     do_release_notices(demand, acting_user=account)
+    return demand_response(request, demand)
+
+
+@router.post(
+    f"{PREFIX}/demands/{{demand_id}}/publish",
+    response={200: DemandOut, **ERRORS},
+    summary="Publish a confidential order's details on its public notice (legal admin)",
+)
+def publish(request: HttpRequest, demand_id: str) -> HttpResponse:
+    """Its reference, legal basis text and named targets appear on its public notice now,
+    not when its delay runs out (``details_public_at``). Final; a 422 when the order is not
+    confidential or was already published."""
+    account = desk_user(request, "admin:write")
+    demand = access_demand(demand_id, acting_user=account)
+    do_publish_demand(demand, acting_user=account)
     return demand_response(request, demand)
 
 

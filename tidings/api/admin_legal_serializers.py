@@ -20,6 +20,7 @@ from tidings.api.serializers import iso
 from tidings.legal.clocks import Clock, demand_clocks, demand_pack
 from tidings.legal.models import Demand, DemandItem, MatchStatus, ReviewState, Withholding
 from tidings.legal.queries import shown_review_state
+from tidings.transparency.redaction import details_public_at
 
 #: The keys of ``Demand.counts``: items by match status, then matched items by review state.
 COUNT_KEYS = (*MatchStatus.values, *ReviewState.values, "expired")
@@ -82,6 +83,11 @@ class DemandOut(Schema):
     status: str
     confirmed_at: str | None
     notices_released_at: str | None
+    #: When a legal admin published this confidential order's details (None: not by hand).
+    published_at: str | None
+    #: When its details (reference, legal basis text, named targets) became or become public
+    #: on its notice: its receipt if not confidential; None: only when a legal admin publishes.
+    details_public_at: str | None
     counts: CountsOut
     public_notice_url: str
     rule_pack: RulePackOut
@@ -182,6 +188,8 @@ def demand_json(request: HttpRequest, demand: Demand, counts: Mapping[str, int])
         "status": demand.status,
         "confirmed_at": iso(demand.confirmed_at),
         "notices_released_at": iso(demand.notices_released_at),
+        "published_at": iso(demand.published_at),
+        "details_public_at": iso(details_public_at(demand)),
         "counts": {key: counts.get(key, 0) for key in COUNT_KEYS},
         "public_notice_url": request.build_absolute_uri(notice),
         "rule_pack": {"code": pack.code, "name": pack.name},

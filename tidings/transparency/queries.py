@@ -1,56 +1,381 @@
-"""What the public may know of a demand: who asked, under what law, and what was done.
+"""What the public may know of demands: who asked, under what law, and what was done.
 
-A confidential demand's notice says that an order was received and acted on,
-but not its reference, legal basis text or the items it named.
+Every fact shown comes through ``transparency.redaction``: a confidential order's
+notice says that an order was received and what was done, in counts, and when its
+details will be published, but not its reference, legal basis text or the items
+it named. Demands still being imported, and discarded imports, have no notice.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 
-from django.db.models import Count
+from django.db.models import Min, Q, QuerySet
+from django.utils import timezone
+from django.utils.http import urlencode
 
-from tidings.legal.models import Demand, DemandItem, MatchStatus, Withholding
-from tidings.lib.errors import NotFound
+from tidings.legal.models import Authority, Demand, DemandStatus, Withholding
+from tidings.legal.portal_queries import OUTCOMES
+from tidings.lib.countries import country_name, normalise_country
+from tidings.lib.errors import InvalidInput, NotFound, TidingsError
+from tidings.transparency.redaction import (
+    PublicTargets,
+    action_taken,
+    details_published,
+    details_published_q,
+    public_kind,
+    public_legal_basis,
+    public_outcome_counts,
+    public_reference,
+    public_targets,
+    publication_due_at,
+)
+
+_MAX_ID = 2**63
+NO_SUCH_NOTICE = "There is no such notice."
+
+#: Outcomes as the notices word them, in the order they are listed.
+OUTCOME_LABELS: tuple[tuple[str, str], ...] = (
+    ("withheld", "Withheld"),
+    ("lifted", "Reinstated"),
+    ("expired", "Expired (the withholding ended)"),
+    ("declined", "Declined (no action)"),
+    ("pending", "Still in review"),
+    ("not_actionable", "Not actionable"),
+    ("duplicate", "Duplicate lines"),
+)
+assert {key for key, _ in OUTCOME_LABELS} == set(OUTCOMES)
+
+
+class BadFilter(TidingsError):
+    """A filter of the notices list that cannot be read (400)."""
+
+    status = 400
+
+
+def public_demands() -> QuerySet[Demand]:
+    """Every demand that has a public notice: all but unfinished and discarded imports."""
+    return Demand.objects.exclude(status__in=(DemandStatus.IMPORTING, DemandStatus.DISCARDED))
+
+
+def _demand_id(value: int | str) -> int | None:
+    text = str(value)
+    if not (text.isascii() and text.isdigit() and len(text) <= 19):
+        return None
+    number = int(text)
+    return number if 0 < number < _MAX_ID else None
+
+
+# -- one notice ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class PublicNotice:
+    """A demand's notice, as the redaction policy lets the public read it."""
+
     demand: Demand
-    confidential: bool
-    items: int
-    withheld: int
-    declined: int
-    lifted: int
-    in_review: int
+    country: str
+    kind: str
+    decided_at: datetime | None
+    action: str
+    counts: dict[str, int]
+    details_published: bool
+    reference: str
+    legal_basis: str
+    targets: PublicTargets | None
+    publication_due_at: datetime | None
+
+    @property
+    def confidential(self) -> bool:
+        """Confidential and not yet published: details withheld from the notice."""
+        return not self.details_published
+
+    @property
+    def lines(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def count_rows(self) -> list[tuple[str, str, int]]:
+        return [(key, label, self.counts.get(key, 0)) for key, label in OUTCOME_LABELS]
+
+    @property
+    def counted_targets(self) -> list[tuple[str, str, str, int]]:
+        """Private individuals' accounts and posts: (scope, outcome, label, n)."""
+        if self.targets is None:
+            return []
+        labels = dict(OUTCOME_LABELS)
+        return [(s, o, labels.get(o, o), n) for s, o, n in self.targets.counted_rows]
 
 
-def access_public_notice(demand_id: int | str) -> PublicNotice:
-    try:
-        demand = Demand.objects.select_related("authority").get(id=int(demand_id))
-    except (Demand.DoesNotExist, ValueError, TypeError, OverflowError):
-        raise NotFound("There is no such notice.") from None
-    by_state = dict(
-        DemandItem.objects.filter(demand=demand, match_status=MatchStatus.MATCHED)
-        .values_list("review_state")
-        .annotate(n=Count("id"))
+def access_public_notice(demand_id: int | str, *, now: datetime | None = None) -> PublicNotice:
+    """The public notice of a demand; ``NotFound`` for unknown ids and unfinished imports."""
+    now = now or timezone.now()
+    number = _demand_id(demand_id)
+    demand = (
+        public_demands().select_related("authority").filter(id=number).first()
+        if number is not None
+        else None
     )
-    items = DemandItem.objects.filter(demand=demand).count()
+    if demand is None:
+        raise NotFound(NO_SUCH_NOTICE)
+    counts = public_outcome_counts([demand.id], now)[demand.id]
+    decided_at = demand.actioned_at or demand.items.aggregate(first=Min("decided_at"))["first"]
     return PublicNotice(
-        demand,
-        demand.confidential,
-        items,
-        withheld=by_state.get("withheld", 0),
-        declined=by_state.get("declined", 0),
-        lifted=by_state.get("lifted", 0),
-        in_review=by_state.get("pending", 0) + by_state.get("escalated", 0),
+        demand=demand,
+        country=country_name(demand.country),
+        kind=public_kind(demand),
+        decided_at=decided_at,
+        action=action_taken(counts),
+        counts=counts,
+        details_published=details_published(demand, now),
+        reference=public_reference(demand, now),
+        legal_basis=public_legal_basis(demand, now),
+        targets=public_targets(demand, now),
+        publication_due_at=publication_due_at(demand),
     )
 
 
 def access_withholding_notice(withholding_id: int | str) -> Withholding:
-    try:
-        return Withholding.objects.select_related("demand_item__demand__authority").get(
-            id=int(withholding_id)
+    number = _demand_id(withholding_id)
+    found = (
+        Withholding.objects.select_related("demand_item__demand__authority")
+        .filter(id=number)
+        .first()
+        if number is not None
+        else None
+    )
+    if found is None:
+        raise NotFound(NO_SUCH_NOTICE)
+    return found
+
+
+# -- the list --------------------------------------------------------------------------
+
+NOTICES_PAGE, NOTICES_MAX_PAGE = 50, 100
+QUERY_MAX_CHARS = 200
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_PERIOD = re.compile(r"(\d{4})(?:-(H[12]|Q[1-4]))?")
+_BASIS = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._()/:-]{0,63}")
+#: Control characters (NUL included) have no place in a filter.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class NoticeFilters:
+    """The filters of ``/transparency/notices`` and its feed, read and checked."""
+
+    country: str = ""
+    authority: int | None = None
+    q: str = ""
+    basis: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    period: str = ""
+    received_from: datetime | None = None  # inclusive
+    received_before: datetime | None = None  # exclusive
+    max_id: int | None = None
+    limit: int = NOTICES_PAGE
+    raw: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str]) -> NoticeFilters:
+        """Read the query string; ``BadFilter`` (400) names the first value that cannot be read."""
+        raw = {
+            key: str(params.get(key, ""))
+            for key in ("country", "authority", "q", "basis", "from", "to", "period", "max_id")
+            if str(params.get(key, "")).strip()
+        }
+        for key, value in raw.items():
+            if len(value) > 1000:
+                raise BadFilter(f"The {key} filter is too long.")
+            if _CONTROL.search(value):
+                raise BadFilter(f"The {key} filter contains control characters.")
+        country = _country(raw.get("country", ""))
+        authority = _id_param(raw.get("authority", ""), "authority")
+        q = " ".join(raw.get("q", "").split())
+        if len(q) > QUERY_MAX_CHARS:
+            raise BadFilter(f"Search words may be at most {QUERY_MAX_CHARS} characters long.")
+        basis = raw.get("basis", "").strip()
+        if basis and not _BASIS.fullmatch(basis):
+            raise BadFilter("A legal basis code is letters, digits and dashes, e.g. IN-ITA-69A.")
+        date_from = _date(raw.get("from", ""), "from")
+        date_to = _date(raw.get("to", ""), "to")
+        if date_from and date_to and date_from > date_to:
+            raise BadFilter("The from date comes after the to date.")
+        period = raw.get("period", "").strip().upper()
+        start, end = _period(period)
+        if date_from:
+            start = max(start, _midnight(date_from)) if start else _midnight(date_from)
+        if date_to:
+            after = _midnight(date_to + timedelta(days=1))
+            end = min(end, after) if end else after
+        limit = NOTICES_PAGE
+        if params.get("limit"):
+            limit = _id_param(str(params.get("limit")), "limit") or 0
+            if not 1 <= limit <= NOTICES_MAX_PAGE:
+                raise BadFilter(f"limit must be a whole number from 1 to {NOTICES_MAX_PAGE}.")
+        return cls(
+            country=country,
+            authority=authority,
+            q=q,
+            basis=basis,
+            date_from=date_from,
+            date_to=date_to,
+            period=period,
+            received_from=start,
+            received_before=end,
+            max_id=_id_param(raw.get("max_id", ""), "max_id"),
+            limit=limit,
+            raw={k: v for k, v in raw.items() if k != "max_id"},
         )
-    except (Withholding.DoesNotExist, ValueError, TypeError, OverflowError):
-        raise NotFound("There is no such notice.") from None
+
+    def apply(self, demands: QuerySet[Demand], now: datetime) -> QuerySet[Demand]:
+        if self.country:
+            demands = demands.filter(country=self.country)
+        if self.authority is not None:
+            demands = demands.filter(authority_id=self.authority)
+        if self.basis:
+            demands = demands.filter(legal_basis_code__iexact=self.basis)
+        if self.received_from is not None:
+            demands = demands.filter(received_at__gte=self.received_from)
+        if self.received_before is not None:
+            demands = demands.filter(received_at__lt=self.received_before)
+        if self.q:
+            # The basis text of an unpublished confidential order is not searchable:
+            # a hit would tell what it says.
+            demands = demands.filter(
+                Q(authority__name__icontains=self.q)
+                | Q(legal_basis_code__icontains=self.q)
+                | (details_published_q(now) & Q(legal_basis__icontains=self.q))
+            )
+        return demands
+
+    def query_string(self, **changes: object) -> str:
+        """The filters as a query string (``?…`` or ""), with ``changes`` (None drops a key)."""
+        params: dict[str, str] = dict(self.raw)
+        if self.limit != NOTICES_PAGE:
+            params["limit"] = str(self.limit)
+        for key, value in changes.items():
+            if value is None:
+                params.pop(key, None)
+            else:
+                params[key] = str(value)
+        return "?" + urlencode(params) if params else ""
+
+    @property
+    def any(self) -> bool:
+        return bool(self.raw)
+
+
+def _country(value: str) -> str:
+    value = value.strip()
+    if not value:
+        return ""
+    if len(value) != 2:
+        raise BadFilter("country is a two-letter ISO 3166-1 code, e.g. IN.")
+    try:
+        return normalise_country(value)
+    except InvalidInput:
+        raise BadFilter(f"{value.upper()!r} is not a country code (e.g. IN, US, DE).") from None
+
+
+def _id_param(value: str, name: str) -> int | None:
+    value = value.strip()
+    if not value:
+        return None
+    number = _demand_id(value)
+    if number is None:
+        raise BadFilter(f"{name} must be a positive whole number.")
+    return number
+
+
+def _date(value: str, name: str) -> date | None:
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        if not _DATE.fullmatch(value):
+            raise ValueError
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise BadFilter(f"{name} must be a date written YYYY-MM-DD.") from None
+    if not 1900 <= day.year <= 9998:
+        raise BadFilter(f"{name} must be a date between the years 1900 and 9998.")
+    return day
+
+
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def _period(value: str) -> tuple[datetime | None, datetime | None]:
+    """``2026`` (a year), ``2026-H2`` (a half) or ``2026-Q3`` (a quarter) as [start, end)."""
+    if not value:
+        return None, None
+    found = _PERIOD.fullmatch(value)
+    if not found or not 1900 <= int(found.group(1)) <= 9998:
+        raise BadFilter("period is a year, a half or a quarter: 2026, 2026-H2 or 2026-Q3.")
+    year, part = int(found.group(1)), found.group(2) or ""
+    months = 12 if not part else 6 if part[0] == "H" else 3
+    first = 1 + (int(part[1]) - 1) * months if part else 1
+    start = datetime(year, first, 1, tzinfo=UTC)
+    last = first + months
+    end = datetime(year + (last > 12), (last - 1) % 12 + 1, 1, tzinfo=UTC)
+    return start, end
+
+
+@dataclass(frozen=True)
+class NoticeRow:
+    demand: Demand
+    country: str
+    kind: str
+    action: str
+    counts: dict[str, int]
+
+    @property
+    def lines(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def count_rows(self) -> list[tuple[str, str, int]]:
+        """(outcome, label, n) for the outcomes that occurred."""
+        return [(k, label, self.counts[k]) for k, label in OUTCOME_LABELS if self.counts.get(k)]
+
+
+@dataclass(frozen=True)
+class NoticesPage:
+    rows: list[NoticeRow]
+    next_max_id: int | None  # the cursor of the next (older) page, if there is one
+
+
+def notices_page(filters: NoticeFilters, now: datetime) -> NoticesPage:
+    """One page of public notices, newest first, in three queries whatever its size."""
+    demands = filters.apply(public_demands(), now).select_related("authority")
+    if filters.max_id is not None:
+        demands = demands.filter(id__lt=filters.max_id)
+    found = list(demands.order_by("-id")[: filters.limit + 1])
+    more, found = len(found) > filters.limit, found[: filters.limit]
+    counts = public_outcome_counts([d.id for d in found], now) if found else {}
+    rows = [
+        NoticeRow(
+            demand=d,
+            country=country_name(d.country),
+            kind=public_kind(d),
+            action=action_taken(counts[d.id]),
+            counts=counts[d.id],
+        )
+        for d in found
+    ]
+    return NoticesPage(rows, found[-1].id if more else None)
+
+
+def notice_authorities() -> list[Authority]:
+    """Authorities with at least one public notice, by name (for the filter form)."""
+    return list(
+        Authority.objects.filter(id__in=public_demands().values("authority_id"))
+        .only("id", "name", "country")
+        .order_by("name", "id")[:1000]
+    )

@@ -21,13 +21,16 @@ models directly:
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db.models import Count, Q
 
-from tidings.legal.models import Demand, DemandItem, MatchStatus
-from tidings.legal.portal_queries import OUTCOMES, item_outcomes
+from tidings.legal.models import Demand, DemandItem, DemandKind, MatchStatus
+from tidings.legal.portal_queries import OUTCOMES, Outcome, item_outcomes, outcome_counts
+from tidings.legal.queries import expired_items
 from tidings.social.models import Account, AccountKind
 
 #: Account kinds whose name is public interest: named on notices and in exports.
@@ -180,3 +183,50 @@ def action_taken(outcomes: dict[str, int]) -> str:
     if acted:
         return ACTION_PARTIAL
     return ACTION_PENDING if pending else ACTION_NO
+
+
+def details_published_q(now: datetime) -> Q:
+    """``details_published`` as a filter on demands, for lists and searches (same rule)."""
+    published = Q(confidential=False) | Q(published_at__isnull=False)
+    days = settings.TIDINGS_CONFIDENTIAL_PUBLICATION_DAYS
+    if days is not None:
+        published |= Q(received_at__lte=now - timedelta(days=days))
+    return published
+
+
+def details_public_at(demand: Demand) -> datetime | None:
+    """When the order's details became (or will become) public; None: only if a legal admin
+    publishes them. An order that is not confidential is public from its receipt."""
+    if not demand.confidential:
+        return demand.received_at
+    due = publication_due_at(demand)
+    if demand.published_at is not None and (due is None or demand.published_at < due):
+        return demand.published_at
+    return due
+
+
+COURT_ORDER, OTHER_LEGAL_DEMAND = "Court order", "Other legal demand"
+
+
+def public_kind(demand: Demand) -> str:
+    """The kind of demand as published (Lumen's two categories): a court's order or any other."""
+    return COURT_ORDER if demand.kind == DemandKind.COURT_ORDER else OTHER_LEGAL_DEMAND
+
+
+def public_outcome_counts(demand_ids: Sequence[int], now: datetime) -> dict[int, dict[str, int]]:
+    """Per demand: its lines by public outcome (``portal_queries.OUTCOMES``), in two queries.
+
+    A withheld line whose withholdings all ended by the clock counts as ``expired``,
+    not ``withheld``, as on the desk.
+    """
+    counts = outcome_counts(demand_ids)
+    expired = (
+        expired_items(DemandItem.objects.filter(demand_id__in=demand_ids), now)
+        .values_list("demand_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for demand_id, n in expired:
+        counts[demand_id][Outcome.WITHHELD] -= n
+        counts[demand_id][Outcome.EXPIRED] += n
+    return counts

@@ -1,28 +1,152 @@
-"""Public notice pages (the target of ``Link: <…>; rel="blocked-by"`` on every 451 answer) and the audit checkpoints."""
+"""Public notices (the target of ``Link: <…>; rel="blocked-by"`` on every 451 answer), their
+list and Atom feed, and the audit log's signed checkpoints.
+
+Everything shown of a demand comes from ``transparency.queries``, which asks the
+redaction policy (``transparency.redaction``) what the public may read.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_GET
 
 from tidings.audit.checkpoints import ALGORITHM, read_checkpoints_newest_first
 from tidings.audit.keys import load_audit_key
 from tidings.lib.countries import country_name
 from tidings.lib.errors import TidingsError
-from tidings.transparency.queries import access_public_notice, access_withholding_notice
+from tidings.transparency.queries import (
+    NoticeFilters,
+    NoticeRow,
+    access_public_notice,
+    access_withholding_notice,
+    notice_authorities,
+    notices_page,
+)
+from tidings.transparency.redaction import site_url
 from tidings.web.views.base import error_response
 
 
+@require_GET
 def demand_notice(request: HttpRequest, demand_id: str) -> HttpResponse:
     try:
-        notice = access_public_notice(demand_id)
+        notice = access_public_notice(demand_id, now=timezone.now())
     except TidingsError as error:
         return error_response(request, error)
     return render(
         request,
         "transparency/demand_notice.html",
-        {"notice": notice, "country": country_name(notice.demand.country)},
+        {"notice": notice, "country": notice.country},
+    )
+
+
+@require_GET
+def notices(request: HttpRequest) -> HttpResponse:
+    """Every demand's public notice, newest first, filtered and paged by id cursor."""
+    try:
+        filters = NoticeFilters.from_params(request.GET)
+    except TidingsError as error:
+        return error_response(request, error)
+    page = notices_page(filters, timezone.now())
+    older = filters.query_string(max_id=page.next_max_id) if page.next_max_id else ""
+    return render(
+        request,
+        "transparency/notices.html",
+        {
+            "page": page,
+            "filters": filters,
+            "authorities": notice_authorities(),
+            "older": older,
+            "feed": reverse("transparency:notices_feed") + filters.query_string(),
+        },
+    )
+
+
+class NoticesFeed(Feed):
+    """New public notices as Atom, with the list's filters; only what the list shows."""
+
+    feed_type = Atom1Feed
+    title = "Tidings: legal demands received"
+    subtitle = (
+        "Public notices of the legal demands this platform received and what it did about them."
+    )
+
+    def __init__(self, filters: NoticeFilters) -> None:
+        super().__init__()
+        self.filters = filters
+
+    def link(self) -> str:
+        return site_url() + reverse("transparency:notices") + self.filters.query_string()
+
+    def feed_url(self) -> str:
+        return site_url() + reverse("transparency:notices_feed") + self.filters.query_string()
+
+    def items(self) -> list[NoticeRow]:
+        return notices_page(self.filters, timezone.now()).rows
+
+    def item_title(self, row: NoticeRow) -> str:
+        return f"{row.kind} from {row.demand.authority.name} ({row.country})"
+
+    def item_description(self, row: NoticeRow) -> str:
+        counts = "; ".join(f"{label}: {n}" for _, label, n in row.count_rows) or "no lines"
+        return (
+            f"{row.kind} from {row.demand.authority.name}, {row.country}, received "
+            f"{row.demand.received_at:%Y-%m-%d}. Action taken: {row.action}. {counts}."
+        )
+
+    def item_link(self, row: NoticeRow) -> str:
+        return site_url() + reverse("transparency:demand_notice", args=[row.demand.id])
+
+    def item_pubdate(self, row: NoticeRow) -> Any:
+        return row.demand.received_at
+
+    def item_updateddate(self, row: NoticeRow) -> Any:
+        return row.demand.created_at
+
+
+@require_GET
+def notices_feed(request: HttpRequest) -> HttpResponse:
+    try:
+        filters = NoticeFilters.from_params(request.GET)
+    except TidingsError as error:
+        return error_response(request, error)
+    return NoticesFeed(filters)(request)
+
+
+AUDIT_PAGE_CHECKPOINTS = 50
+
+
+@require_GET
+def audit_page(request: HttpRequest) -> HttpResponse:
+    """The newest signed checkpoints of the audit log, for people, with how to check them."""
+    try:
+        checkpoints = read_checkpoints_newest_first(limit=AUDIT_PAGE_CHECKPOINTS)
+    except ValueError:
+        return render(
+            request,
+            "web/errors/error.html",
+            {
+                "status": 503,
+                "message": "The checkpoint file is damaged.",
+                "heading": "Something went wrong",
+            },
+            status=503,
+        )
+    key = load_audit_key()
+    return render(
+        request,
+        "transparency/audit.html",
+        {
+            "checkpoints": [(c, c.signature_is_valid()) for c in checkpoints],
+            "public_key": key.public_key_b64 if key else None,
+            "json_url": reverse("transparency:audit_checkpoints"),
+        },
     )
 
 

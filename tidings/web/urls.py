@@ -52,6 +52,7 @@ urlpatterns = [
     path("desk/demands/<int:demand_id>/lift", desk.lift, name="desk_lift"),
     path("desk/demands/<int:demand_id>/confirm", desk.confirm, name="desk_confirm"),
     path("desk/demands/<int:demand_id>/release", desk.release, name="desk_release"),
+    path("desk/demands/<int:demand_id>/publish", desk.publish, name="desk_publish"),
     path("portal", portal.home, name="portal"),
     path("portal/orders/new", portal.order_new, name="portal_order_new"),
     path("portal/demands/<int:demand_id>", portal.demand_detail, name="portal_demand"),

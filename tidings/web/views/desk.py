@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tidings.legal.actions.decisions import do_confirm_demand, do_decide_items, do_release_notices
 from tidings.legal.actions.intake import do_import_demand
+from tidings.legal.actions.publication import do_publish_demand
 from tidings.legal.actions.withholding import do_lift_withholdings
 from tidings.legal.durations import parse_until
 from tidings.legal.intake.decode import check_size
@@ -44,6 +45,7 @@ from tidings.legal.roles import check_desk_access, is_desk_admin
 from tidings.lib.countries import country_name
 from tidings.lib.errors import InvalidInput, TidingsError
 from tidings.social.models import AccountKind
+from tidings.transparency.redaction import details_published, publication_due_at
 from tidings.web.desk_forms import UPLOAD_MAX_BYTES, DecisionForm, IntakeForm, LiftForm
 from tidings.web.views.base import (
     handles_errors,
@@ -185,6 +187,8 @@ def _demand_page(
     context = {
         "demand": demand,
         "is_admin": is_desk_admin(user),
+        "details_published": details_published(demand, now),
+        "publication_due_at": publication_due_at(demand),
         "counts": counts,
         "summary": import_summary(demand, counts),
         "deadline": demand_deadline(demand, now),
@@ -343,4 +347,23 @@ def release(request: HttpRequest, demand_id: int) -> HttpResponse:
             request, demand, error=error.message, error_for="admin", status=error.status
         )
     messages.success(request, f"Notices released: {sent} will be sent to the people affected.")
+    return redirect_back(request, reverse("web:desk_demand", args=[demand.id]))
+
+
+@require_POST
+@sign_in_required
+@handles_errors
+def publish(request: HttpRequest, demand_id: int) -> HttpResponse:
+    """A legal admin publishes a confidential order's details on its public notice."""
+    user = signed_in(request)
+    demand = access_demand(demand_id, acting_user=user)
+    try:
+        do_publish_demand(demand, acting_user=user)
+    except TidingsError as error:
+        return _demand_page(
+            request, demand, error=error.message, error_for="admin", status=error.status
+        )
+    messages.success(
+        request, "Published: the public notice now shows this order's reference, basis and targets."
+    )
     return redirect_back(request, reverse("web:desk_demand", args=[demand.id]))
