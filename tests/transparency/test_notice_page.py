@@ -228,3 +228,27 @@ def test_an_unknown_notice_is_a_404(client: Client, db, demand_id):
 
 def test_a_nul_byte_in_the_notice_address_is_a_400(client: Client, db):
     assert client.get("/transparency/notices/12%00").status_code == 400
+
+
+def test_the_notice_links_to_the_report_of_the_half_year_it_was_received_in(
+    client: Client, decided
+):
+    received = decided.received_at
+    half = f"{received.year}-H{1 if received.month <= 6 else 2}"
+    link = re.search(r'<a href="([^"]+)" id="report-link">([^<]+)</a>', _page(client, decided))
+    assert link.group(2) == f"Transparency report for {half}"
+    report = client.get(link.group(1).replace("&amp;", "&"))
+    assert report.status_code == 200
+    assert "Ministry of Electronics and Information Technology" in report.content.decode()
+
+
+def test_every_page_links_to_the_transparency_report_notices_and_audit_log(client: Client, db):
+    text = client.get("/public").content.decode()
+    footer = text[text.index('<footer class="site-footer">') :]
+    for path, words in (
+        ("/transparency", "Transparency report"),
+        ("/transparency/notices", "Legal demands received"),
+        ("/transparency/audit", "Audit log checkpoints"),
+    ):
+        assert f'<a href="{path}">{words}</a>' in footer
+        assert client.get(path).status_code == 200

@@ -46,9 +46,13 @@ def half_year(year: int, half: int) -> Period:
     return Period(start, end, label, {"period": label})
 
 
+def half_year_containing(moment: datetime) -> Period:
+    moment = moment.astimezone(UTC)
+    return half_year(moment.year, 1 if moment.month <= 6 else 2)
+
+
 def current_half_year(now: datetime) -> Period:
-    now = now.astimezone(UTC)
-    return half_year(now.year, 1 if now.month <= 6 else 2)
+    return half_year_containing(now)
 
 
 def _check_year(year: int, now: datetime) -> None:

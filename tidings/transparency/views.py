@@ -8,6 +8,7 @@ redaction policy (``transparency.redaction``) what the public may read.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -21,6 +22,7 @@ from tidings.audit.checkpoints import ALGORITHM, read_checkpoints_newest_first
 from tidings.audit.keys import load_audit_key
 from tidings.lib.countries import country_name
 from tidings.lib.errors import TidingsError
+from tidings.transparency.periods import half_year_containing
 from tidings.transparency.queries import (
     NoticeFilters,
     NoticeRow,
@@ -39,10 +41,16 @@ def demand_notice(request: HttpRequest, demand_id: str) -> HttpResponse:
         notice = access_public_notice(demand_id, now=timezone.now())
     except TidingsError as error:
         return error_response(request, error)
+    period = half_year_containing(notice.demand.received_at)
     return render(
         request,
         "transparency/demand_notice.html",
-        {"notice": notice, "country": notice.country},
+        {
+            "notice": notice,
+            "country": notice.country,
+            "report_period": period.label,
+            "report_url": f"{reverse('transparency:report')}?{urlencode(period.params)}",
+        },
     )
 
 
