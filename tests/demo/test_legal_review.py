@@ -201,3 +201,31 @@ def test_an_order_received_less_than_30_hours_before_has_its_review_replayed_bef
     moments = [m.sent_at or m.received_at for m in Correspondence.objects.filter(demand=demo)]
     moments.append(Appeal.objects.get().filed_at)
     assert all(demo.received_at < moment < step_now for moment in moments)
+
+
+def test_the_order_under_review_is_published_naming_the_outlets_kept_up_and_counting_people(
+    demo, client: Client
+):
+    demo.refresh_from_db()
+    assert demo.confidential and demo.published_at is not None
+    emergency = Demand.objects.get(kind="emergency_order")
+    assert emergency.published_at is None  # the other order keeps its details back
+    text = client.get(f"/transparency/notices/{demo.id}").content.decode()
+    assert demo.reference in text
+    declined_outlet = (
+        DemandItem.objects.filter(demand=demo, review_state="declined", account__kind="news")
+        .select_related("account")
+        .first()
+    )
+    assert f'data-handle="{declined_outlet.account.username}"' in text
+    withheld_person = (
+        DemandItem.objects.filter(demand=demo, review_state="withheld", account__kind="person")
+        .select_related("account")
+        .first()
+    )
+    assert f"@{withheld_person.account.username}<" not in text
+    assert 'data-scope="account" data-outcome="withheld"' in text
+    assert (
+        emergency.reference
+        not in client.get(f"/transparency/notices/{emergency.id}").content.decode()
+    )

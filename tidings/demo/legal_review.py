@@ -25,6 +25,7 @@ from tidings.demo.legal import PROTECTED_KINDS, REVIEW_RECEIVED_AGO, clock_at
 from tidings.legal.actions.appeals import do_file_appeal
 from tidings.legal.actions.decisions import do_decide_items
 from tidings.legal.actions.dialogue import do_acknowledge_demand, do_receive_noncompliance_notice
+from tidings.legal.actions.publication import do_publish_demand
 from tidings.legal.models import Channel, Demand, DemandItem, MatchStatus, ReviewState, Withholding
 from tidings.legal.roles import authority_of
 from tidings.social.models import Account, AccountKind, Role
@@ -154,6 +155,11 @@ def seed_review_decisions(context: Any) -> dict[str, Any]:
         _decide(demand, politicians, "decline", POLITICIAN_REASON, lead)
     with clock_at(at(18)):
         _decide(demand, second, "withhold", WITHHOLD_REASON, reviewer)
+
+    with clock_at(at(20)):
+        # The order is confidential by India's rules; the lead publishes what was done with it,
+        # so its public notice names the outlets, journalists and politicians kept up.
+        do_publish_demand(demand, acting_user=lead)
 
     officer = logins.get(Role.AUTHORITY)
     member = (
