@@ -94,11 +94,26 @@ def test_public_figures_are_named_with_their_outcome_and_private_people_only_cou
     client: Client, decided
 ):
     text = _page(client, decided)
-    named = re.search(r'<ul id="named-targets">(.*?)</ul>', text, re.S).group(1)
-    assert '<a href="http://localhost:8000/@dailynews">@dailynews</a>' in named
-    assert "The Daily News, News outlet" in named
-    assert "Withheld in India until further notice." in named
-    assert "R. Singh MP" in named and ", a post: Declined" in named
+    named = re.search(r'<table class="desk-table" id="named-targets">(.*?)</table>', text, re.S)
+    rows = {
+        handle: [
+            re.sub(r"<[^>]+>", "", cell).strip()
+            for cell in re.findall(r"<td>(.*?)</td>", row, re.S)
+        ]
+        for handle, row in re.findall(
+            r'<tr data-handle="([^"]+)"[^>]*>(.*?)</tr>', named.group(1), re.S
+        )
+    }
+    assert rows == {
+        "dailynews": [
+            "@dailynews",
+            "The Daily News",
+            "News outlet",
+            "Withheld in India until further notice.",
+        ],
+        "mpsingh": ["@mpsingh, a post", "R. Singh MP", "Politician", "Declined"],
+    }
+    assert '<a href="http://localhost:8000/@dailynews">@dailynews</a>' in named.group(1)
     counted = re.search(r'<ul id="counted-targets">(.*?)</ul>', text, re.S).group(1)
     assert 'data-outcome="withheld">1 account: Withheld</li>' in counted
     assert 'data-outcome="lifted">1 account: Reinstated</li>' in counted
