@@ -63,6 +63,7 @@ def test_only_the_legal_desk_actions_are_legal():
         "legal.lift",
         "legal.confirm",
         "legal.release_notices",
+        "legal.publish",
         "legal.item.accept_suggestion",
         "legal.correspondence",
         "legal.acknowledge",
