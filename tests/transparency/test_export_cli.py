@@ -85,12 +85,16 @@ def test_the_window_limits_what_is_exported(withheld_in_europe, capsys):
     ("options", "message"),
     [
         (("--format", "csv"), "invalid choice: 'csv'"),
-        (("--format", "lumen", "--from", "01/02/2021"), "--from must be a date written YYYY-MM-DD"),
-        (("--format", "dsa", "--to", "2021-02-30"), "--to must be a date written YYYY-MM-DD"),
-        (("--format", "dsa", "--from", "yesterday"), "--from must be a date"),
+        (
+            ("--format", "lumen", "--from", "01/02/2021"),
+            "'--from' must be a date written YYYY-MM-DD",
+        ),
+        (("--format", "dsa", "--to", "2021-02-30"), "'--to' is not a date of the calendar"),
+        (("--format", "dsa", "--from", "yesterday"), "'--from' must be a date"),
+        (("--format", "dsa", "--from", "1999-12-31"), "year of '--from' must be between 2000 and"),
         (
             ("--format", "lumen", "--from", "2021-03-01", "--to", "2021-02-01"),
-            r"--from \(2021-03-01\) is after --to \(2021-02-01\)",
+            r"'--from' \(2021-03-01\) is after '--to' \(2021-02-01\)",
         ),
     ],
 )

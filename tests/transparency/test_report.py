@@ -13,6 +13,7 @@ import csv
 import io
 import json
 from datetime import UTC, datetime, timedelta
+from html import unescape
 from html.parser import HTMLParser
 
 import pytest
@@ -425,24 +426,64 @@ def test_without_a_period_the_report_shows_the_current_half_year(client, world):
     assert overall["Items declined"] == str(H2_OVERALL["items_declined"])
 
 
+def test_a_blank_period_is_no_period_and_the_report_shows_the_current_half_year(client, world):
+    with clock_at(at(2025, 8, 15)):
+        html = client.get("/transparency?period=&from=&to=").content.decode()
+    assert "Transparency report: 2025-H2" in html
+
+
+@pytest.mark.parametrize(
+    ("asked", "label", "before", "after", "months", "demands"),
+    [
+        ("2025", "2025", "2024", "2026", range(1, 13), ("d6", "d5", "d3", "d2", "d1")),
+        ("2025-q3", "2025-Q3", "2025-Q2", "2025-Q4", range(7, 10), ("d6", "d5")),
+    ],
+)
+def test_a_year_or_a_quarter_reports_its_months_and_steps_to_the_next_of_its_kind(
+    client, world, asked, label, before, after, months, demands
+):
+    html = get(client, f"/transparency?period={asked}").content.decode()
+    kind = "year" if label == "2025" else "quarter"
+    assert f"Transparency report: {label}</h1>" in html
+    assert f'<option value="{label}" selected>' in html
+    assert f'href="?period={before}" rel="prev">Previous {kind}</a>' in html
+    assert f'href="?period={after}" rel="next">Next {kind}</a>' in html
+    data = json.loads(get(client, f"/transparency/report.json?period={asked}").content)
+    assert data["period"]["label"] == label
+    assert [row["demand_id"] for row in data["outcomes"]] == [world[k].id for k in demands]
+    assert {row["month"] for row in data["months"]} == {f"2025-{m:02d}" for m in months}
+    response = get(client, f"/transparency/report.csv?table=overall&period={asked}")
+    assert f"tidings-transparency-{label}-overall.csv" in response["Content-Disposition"]
+
+
+def test_a_half_year_and_dates_together_report_the_days_they_share(client, world):
+    data = json.loads(
+        get(
+            client, "/transparency/report.json?period=2025-H1&from=2025-06-30&to=2025-12-31"
+        ).content
+    )
+    assert data["period"]["label"] == "2025-06-30 to 2025-06-30"
+    assert [row["demand_id"] for row in data["outcomes"]] == [world["d3"].id]
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("period=2025-H3", "half-year written YYYY-H1 or YYYY-H2"),
-        ("period=2025h1", "half-year written YYYY-H1 or YYYY-H2"),
-        ("period=", "half-year written YYYY-H1 or YYYY-H2"),
-        ("period=1999-H2", "year must be between 2000 and 2027"),
-        ("period=99999-H1", "half-year written YYYY-H1 or YYYY-H2"),
-        ("period=2028-H1", "year must be between 2000 and 2027"),
+        ("period=2025-H3", "must be a year, a half-year or a quarter"),
+        ("period=2025h1", "must be a year, a half-year or a quarter"),
+        ("period=2025-Q5", "must be a year, a half-year or a quarter"),
+        ("period=1999-H2", "year of 'period' must be between 2000 and 2027"),
+        ("period=99999-H1", "must be a year, a half-year or a quarter"),
+        ("period=2028", "year of 'period' must be between 2000 and 2027"),
         ("from=2025-07-01", "needs both"),
         ("to=2025-07-01", "needs both"),
-        ("from=2025-07-02&to=2025-07-01", "must not be after"),
-        ("from=2025-02-30&to=2025-03-01", "not a date of the calendar"),
+        ("from=2025-07-02&to=2025-07-01", "'from' (2025-07-02) is after 'to' (2025-07-01)"),
+        ("from=2025-02-30&to=2025-03-01", "'from' is not a date of the calendar"),
         ("from=2025-7-1&to=2025-07-31", "YYYY-MM-DD"),
-        ("from=0001-01-01&to=2025-07-31", "year must be between"),
-        ("from=2025-01-01&to=9999-12-31", "year must be between"),
-        ("period=2025-H1&from=2025-01-01&to=2025-02-01", "either a half-year"),
-        ("period=" + "9" * 100_000, "half-year written"),
+        ("from=0001-01-01&to=2025-07-31", "year of 'from' must be between"),
+        ("from=2025-01-01&to=9999-12-31", "year of 'to' must be between"),
+        ("period=2025-H2&from=2025-01-01&to=2025-02-01", "have no day in common"),
+        ("period=" + "9" * 100_000, "must be a year, a half-year or a quarter"),
         ("from=2025-01-01&to=" + "2" * 100_000, "YYYY-MM-DD"),
     ],
 )
@@ -454,10 +495,10 @@ def test_a_bad_period_is_a_400_with_a_clear_message(client, db, query, message):
         chart = client.get(f"/transparency/charts/outcomes.svg?{query}")
     for response in (page, data, table, chart):
         assert response.status_code == 400
-    assert message in page.content.decode()
+    assert message in unescape(page.content.decode())
     assert message in json.loads(data.content)["error"]
-    assert message in table.content.decode()
-    assert message in chart.content.decode()
+    assert message in unescape(table.content.decode())
+    assert message in unescape(chart.content.decode())
 
 
 @pytest.mark.parametrize(

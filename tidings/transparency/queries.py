@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 
 from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
@@ -21,6 +21,7 @@ from tidings.legal.models import Authority, Demand, DemandStatus, Withholding
 from tidings.legal.portal_queries import OUTCOMES
 from tidings.lib.countries import country_name, normalise_country
 from tidings.lib.errors import InvalidInput, NotFound, TidingsError
+from tidings.transparency.periods import check_window
 from tidings.transparency.redaction import (
     PublicTargets,
     action_taken,
@@ -156,8 +157,6 @@ def access_withholding_notice(withholding_id: int | str) -> Withholding:
 
 NOTICES_PAGE, NOTICES_MAX_PAGE = 50, 100
 QUERY_MAX_CHARS = 200
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_PERIOD = re.compile(r"(\d{4})(?:-(H[12]|Q[1-4]))?")
 _BASIS = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._()/:-]{0,63}")
 #: Control characters (NUL included) have no place in a filter.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -181,8 +180,10 @@ class NoticeFilters:
     raw: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_params(cls, params: Mapping[str, str]) -> NoticeFilters:
-        """Read the query string; ``BadFilter`` (400) names the first value that cannot be read."""
+    def from_params(
+        cls, params: Mapping[str, str], *, now: datetime | None = None
+    ) -> NoticeFilters:
+        """Read the query string; ``BadFilter`` or ``BadPeriod`` (400) names the first value that cannot be read."""
         raw = {
             key: str(params.get(key, ""))
             for key in ("country", "authority", "q", "basis", "from", "to", "period", "max_id")
@@ -201,17 +202,7 @@ class NoticeFilters:
         basis = raw.get("basis", "").strip()
         if basis and not _BASIS.fullmatch(basis):
             raise BadFilter("A legal basis code is letters, digits and dashes, e.g. IN-ITA-69A.")
-        date_from = _date(raw.get("from", ""), "from")
-        date_to = _date(raw.get("to", ""), "to")
-        if date_from and date_to and date_from > date_to:
-            raise BadFilter("The from date comes after the to date.")
-        period = raw.get("period", "").strip().upper()
-        start, end = _period(period)
-        if date_from:
-            start = max(start, _midnight(date_from)) if start else _midnight(date_from)
-        if date_to:
-            after = _midnight(date_to + timedelta(days=1))
-            end = min(end, after) if end else after
+        window = check_window(raw, now=now or timezone.now())
         limit = NOTICES_PAGE
         if params.get("limit"):
             limit = _id_param(str(params.get("limit")), "limit") or 0
@@ -222,11 +213,11 @@ class NoticeFilters:
             authority=authority,
             q=q,
             basis=basis,
-            date_from=date_from,
-            date_to=date_to,
-            period=period,
-            received_from=start,
-            received_before=end,
+            date_from=window.first_day,
+            date_to=window.last_day,
+            period=window.period.label if window.period else "",
+            received_from=window.start,
+            received_before=window.end,
             max_id=_id_param(raw.get("max_id", ""), "max_id"),
             limit=limit,
             raw={k: v for k, v in raw.items() if k != "max_id"},
@@ -290,41 +281,6 @@ def _id_param(value: str, name: str) -> int | None:
     if number is None:
         raise BadFilter(f"{name} must be a positive whole number.")
     return number
-
-
-def _date(value: str, name: str) -> date | None:
-    value = value.strip()
-    if not value:
-        return None
-    try:
-        if not _DATE.fullmatch(value):
-            raise ValueError
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise BadFilter(f"{name} must be a date written YYYY-MM-DD.") from None
-    if not 1900 <= day.year <= 9998:
-        raise BadFilter(f"{name} must be a date between the years 1900 and 9998.")
-    return day
-
-
-def _midnight(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
-
-
-def _period(value: str) -> tuple[datetime | None, datetime | None]:
-    """``2026`` (a year), ``2026-H2`` (a half) or ``2026-Q3`` (a quarter) as [start, end)."""
-    if not value:
-        return None, None
-    found = _PERIOD.fullmatch(value)
-    if not found or not 1900 <= int(found.group(1)) <= 9998:
-        raise BadFilter("period is a year, a half or a quarter: 2026, 2026-H2 or 2026-Q3.")
-    year, part = int(found.group(1)), found.group(2) or ""
-    months = 12 if not part else 6 if part[0] == "H" else 3
-    first = 1 + (int(part[1]) - 1) * months if part else 1
-    start = datetime(year, first, 1, tzinfo=UTC)
-    last = first + months
-    end = datetime(year + (last > 12), (last - 1) % 12 + 1, 1, tzinfo=UTC)
-    return start, end
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 from tidings.lib.errors import NotFound, TidingsError
 from tidings.lib.security_headers import SVG_IMAGE_POLICY, content_security_policy
 from tidings.transparency.charts import CHARTS, outcome_label
-from tidings.transparency.periods import Period, check_period, half_year
+from tidings.transparency.periods import FIRST_YEAR, Period, adjacent, check_period
 from tidings.transparency.stats import (
     FIGURE_KEYS,
     FIGURES,
@@ -35,26 +35,22 @@ def _report(request: HttpRequest) -> Report:
     return build_report(check_period(request.GET, now=now), now=now)
 
 
-def _half_year_choices(period: Period) -> list[str]:
-    """The half-years offered in the chooser: the last five years', and the one shown."""
+def _period_choices(period: Period) -> list[str]:
+    """The half-years offered in the chooser: the last five years', and the period shown if named."""
     year = timezone.now().astimezone(UTC).year
     labels = [f"{y}-H{h}" for y in range(year, year - 5, -1) for h in (2, 1)]
-    if period.params.get("period") and period.label not in labels:
+    if period.named and period.label not in labels:
         labels.append(period.label)
     return labels
 
 
 def _neighbours(period: Period) -> tuple[str | None, str | None]:
-    """Query strings of the half-years before and after ``period`` (when it is one)."""
-    if "period" not in period.params:
-        return None, None
-    year, half = int(period.label[:4]), int(period.label[-1])
-    before = half_year(year - (half == 1), 2 if half == 1 else 1)
-    after = half_year(year + (half == 2), 1 if half == 2 else 2)
+    """Query strings of the periods of the same kind before and after ``period`` (when named)."""
+    before, after = adjacent(period, -1), adjacent(period, +1)
     now = timezone.now()
     return (
-        urlencode(before.params) if before.start.year >= 2000 else None,
-        urlencode(after.params) if after.start <= now else None,
+        urlencode(before.params) if before and before.start.year >= FIRST_YEAR else None,
+        urlencode(after.params) if after and after.start <= now else None,
     )
 
 
@@ -128,7 +124,8 @@ def report_page(request: HttpRequest) -> HttpResponse:
             "query": query,
             "before": before,
             "after": after,
-            "half_years": _half_year_choices(report.period),
+            "period_choices": _period_choices(report.period),
+            "period_kind": report.period.kind,
             "small_count": small_count_threshold(),
             "overall": [(labels[key], rows["overall"][0][key]) for key in FIGURE_KEYS],
             "figure_labels": [labels[key] for key in FIGURE_KEYS],

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from tidings.legal.models import Demand, DemandStatus, Withholding
-from tidings.lib.errors import InvalidInput, NotFound
+from tidings.lib.errors import NotFound
+from tidings.transparency.periods import check_day, check_day_order, day_bounds
 
 #: A demand still being written, or whose import was given up, is not an order we acted on.
 UNFINISHED = (DemandStatus.IMPORTING, DemandStatus.DISCARDED)
@@ -15,37 +17,29 @@ NO_SUCH_NOTICE = "There is no such notice."
 _MAX_ID = 2**63
 
 
+#: The export command's options for the first and last day.
+OPTIONS = {"from": "--from", "to": "--to"}
+
+
 def check_export_date(value: str | None, option: str) -> date | None:
-    """A calendar date written YYYY-MM-DD, or None when not given; ``InvalidInput`` otherwise."""
-    if value is None:
+    """A day as ``transparency.periods`` reads it, or None when not given; ``BadPeriod`` otherwise."""
+    if value is None or not value.strip():
         return None
-    text = value.strip()
-    try:
-        if len(text) != 10:
-            raise ValueError
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(
-            f"{option} must be a date written YYYY-MM-DD (e.g. 2021-02-01), not {value!r}."
-        ) from None
+    return check_day(value, option, now=timezone.now())
 
 
 def check_date_window(start: date | None, end: date | None) -> None:
-    if start is not None and end is not None and start > end:
-        raise InvalidInput(f"--from ({start}) is after --to ({end}); nothing could match.")
-
-
-def _moment(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
+    check_day_order(start, end, OPTIONS)
 
 
 def exported_demands(start: date | None = None, end: date | None = None) -> QuerySet[Demand]:
     """Demands received from ``start`` to ``end`` (UTC days, both included), oldest first."""
     demands = Demand.objects.exclude(status__in=UNFINISHED).select_related("authority")
-    if start is not None:
-        demands = demands.filter(received_at__gte=_moment(start))
-    if end is not None:
-        demands = demands.filter(received_at__lt=_moment(end + timedelta(days=1)))
+    after, before = day_bounds(start, end)
+    if after is not None:
+        demands = demands.filter(received_at__gte=after)
+    if before is not None:
+        demands = demands.filter(received_at__lt=before)
     return demands.order_by("received_at", "id")
 
 
@@ -58,10 +52,11 @@ def exported_withholdings(
         .exclude(demand_item__demand__status__in=UNFINISHED)
         .select_related("demand_item__demand__authority", "account", "post")
     )
-    if start is not None:
-        rows = rows.filter(starts_at__gte=_moment(start))
-    if end is not None:
-        rows = rows.filter(starts_at__lt=_moment(end + timedelta(days=1)))
+    after, before = day_bounds(start, end)
+    if after is not None:
+        rows = rows.filter(starts_at__gte=after)
+    if before is not None:
+        rows = rows.filter(starts_at__lt=before)
     return rows.order_by("id")
 
 
