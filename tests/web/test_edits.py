@@ -171,3 +171,13 @@ def test_the_public_notice_shows_no_version_of_the_post(client, edited_after_the
     text = page_text(response)
     for words in ("toll plaza", "Rally cancelled", "Withheld version", "Edited by its author"):
         assert words not in text
+
+
+def test_a_reposter_reads_that_the_post_they_reposted_was_edited(signed_in, alice, bob, make_post):
+    from tidings.social.actions import do_repost
+
+    post = make_post(alice, "Turnout is 40%")
+    do_repost(post, acting_user=bob)
+    do_edit_post(post, "Turnout is 55%", acting_user=alice)
+    text = page_text(signed_in(bob).get(reverse("web:notifications")))
+    assert "edited a post you reposted" in text and "Turnout is 55%" in text
