@@ -152,3 +152,21 @@ def test_a_nul_byte_in_an_edit_is_refused(api_client, alice, make_post, encoding
     assert reply.status_code == 400
     assert "NUL" in reply.json()["error"]
     assert Post.objects.get(id=post.id).text == "fine"
+
+
+def test_a_reposter_in_india_is_not_shown_the_edit_of_a_post_withheld_there(
+    api_client, alice, bob, legal, make_post
+):
+    from tidings.social.actions import do_repost
+
+    post = make_post(alice, "Convoy leaves at dawn")
+    do_repost(post, acting_user=bob)
+    do_withhold(post=post, countries=["IN"], reason="order", acting_user=legal)
+    do_edit_post(post, "Convoy leaves at noon", acting_user=alice)
+    client = api_client(bob)
+    in_india = client.get("/api/v1/notifications", HTTP_X_TEST_COUNTRY="IN")
+    assert in_india.status_code == 200 and "Convoy" not in in_india.content.decode()
+    in_us = client.get("/api/v1/notifications", HTTP_X_TEST_COUNTRY="US").json()
+    assert [n["type"] for n in in_us] == ["update"]
+    assert in_us[0]["status"]["content"] == "<p>Convoy leaves at noon</p>"
+    assert in_us[0]["status"]["edited_at"] is not None

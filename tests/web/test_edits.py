@@ -181,3 +181,17 @@ def test_a_reposter_reads_that_the_post_they_reposted_was_edited(signed_in, alic
     do_edit_post(post, "Turnout is 55%", acting_user=alice)
     text = page_text(signed_in(bob).get(reverse("web:notifications")))
     assert "edited a post you reposted" in text and "Turnout is 55%" in text
+
+
+def test_an_appeal_shows_the_desk_which_version_was_withheld(
+    signed_in, legal, alice, edited_after_the_decision
+):
+    from tidings.legal.actions.appeals import do_file_appeal
+
+    _, post = edited_after_the_decision
+    appeal = do_file_appeal(
+        Withholding.objects.get(post=post), text="I cancelled it", acting_user=alice
+    )
+    text = page_text(signed_in(legal).get(reverse("web:desk_appeal", args=[appeal.id])))
+    assert "Version withheld" in text and "Withheld version: 2 of 3" in text
+    assert "Edited by its author after the decision" in text
