@@ -201,6 +201,31 @@ DIRECT: dict[str, tuple[str, Path]] = {
         "api",
         lambda s: f"/api/v1/statuses/{s.repost_by_withheld_account.id}",
     ),
+    # edits: every version of withheld content is withheld with it
+    "api history of the withheld status": (
+        "api",
+        lambda s: f"/api/v1/statuses/{s.withheld_post.id}/history",
+    ),
+    "api source of the withheld status": (
+        "api",
+        lambda s: f"/api/v1/statuses/{s.withheld_post.id}/source",
+    ),
+    "api history of the withheld account's status": (
+        "api",
+        lambda s: f"/api/v1/statuses/{s.account_post.id}/history",
+    ),
+    "api source of the withheld account's status": (
+        "api",
+        lambda s: f"/api/v1/statuses/{s.account_post.id}/source",
+    ),
+    "web history of the withheld post": (
+        "web",
+        lambda s: f"/@reporter/{s.withheld_post.id}/history",
+    ),
+    "web history of the withheld account's post": (
+        "web",
+        lambda s: f"/@kisanvoice/{s.account_post.id}/history",
+    ),
 }
 
 

@@ -19,6 +19,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 
 from tidings.lib.images import avatar_path
+from tidings.social.edits import Version
 from tidings.social.models import Account, Hashtag, Notification, Post, Visibility
 from tidings.social.queries import (
     Relationship,
@@ -42,6 +43,7 @@ NOTIFICATION_TYPES = {
     "repost": "reblog",
     "favourite": "favourite",
     "legal": "moderation_warning",
+    "update": "update",
 }
 
 
@@ -241,7 +243,7 @@ class Serializer:
             "card": None,
             "language": None,
             "text": None,
-            "edited_at": None,
+            "edited_at": iso(post.edited_at),
             "favourited": self.flags.favourited_post(post),
             "reblogged": self.flags.reposted_post(post),
             "muted": False,
@@ -253,6 +255,19 @@ class Serializer:
         if withheld:
             data["withheld"] = withheld
         return data
+
+    def status_edit(self, post: Post, version: Version) -> dict[str, Any]:
+        """Mastodon's StatusEdit: one version of ``post`` (already fetched through visibility)."""
+        return {
+            "content": self.html(version.text),
+            "spoiler_text": "",
+            "sensitive": False,
+            "created_at": iso(version.created_at),
+            "account": self.account(post.author),
+            "poll": None,
+            "media_attachments": [],
+            "emojis": [],
+        }
 
     def statuses(self, posts: Sequence[Post]) -> list[dict[str, Any]]:
         self.prepare(posts)

@@ -18,6 +18,7 @@ from tidings.api.serializers import Serializer
 from tidings.social.actions import (
     do_create_post,
     do_delete_post,
+    do_edit_post,
     do_favourite,
     do_repost,
     do_unfavourite,
@@ -97,6 +98,33 @@ def delete_status(request: HttpRequest, status_id: str) -> HttpResponse:
     do_delete_post(post, acting_user=auth.account)
     data["text"] = post.text
     return json_response(data)
+
+
+class StatusEditIn(Schema):
+    status: str = ""
+    spoiler_text: str = ""
+    sensitive: bool = False
+    language: str | None = None
+    media_ids: list[str] = []
+
+
+@router.put(
+    "/api/v1/statuses/{status_id}", openapi_extra=body_doc(StatusEditIn), summary="Edit a status"
+)
+@decorate_view(rate_limit("statuses", by_account))
+def edit_status(request: HttpRequest, status_id: str) -> HttpResponse:
+    """The author's new text (a content warning goes before it, as when posting); 403 for others."""
+    auth = require_user(request, "write:statuses")
+    data = parse(request, StatusEditIn)
+    if data.media_ids:
+        raise ApiError(422, "Validation failed: Media attachments are not supported")
+    post = access_post(auth.viewer, status_id)
+    if post.author_id != auth.account.id:
+        raise ApiError(403, "This action is not allowed")
+    text = f"{data.spoiler_text}\n\n{data.status}" if data.spoiler_text else data.status
+    edited = do_edit_post(post, text, acting_user=auth.account)
+    shown = access_post(auth.viewer, edited.id)
+    return json_response(Serializer(request, auth.viewer).statuses([shown])[0])
 
 
 @router.get("/api/v1/statuses/{status_id}/context", summary="Ancestors and descendants")

@@ -34,6 +34,7 @@ class AuditAction(StrEnum):
     POST_REPOST = "post.repost"
     POST_FAVOURITE = "post.favourite"
     POST_UNFAVOURITE = "post.unfavourite"
+    POST_UPDATE = "post.update"
     NOTIFICATIONS_READ = "notifications.read"
     NOTIFICATIONS_CLEAR = "notifications.clear"
     MARKERS_SAVE = "markers.save"

@@ -158,6 +158,9 @@ class Post(models.Model):
         db_default="",
         help_text="SHA-256 of the text, kept when a tombstone is made.",
     )
+    edited_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the author last edited the text (see PostEdit)."
+    )
     replies_count = models.PositiveIntegerField(default=0)
     reposts_count = models.PositiveIntegerField(default=0)
     favourites_count = models.PositiveIntegerField(default=0)
@@ -315,6 +318,7 @@ class NotificationKind(models.TextChoices):
     REPOST = "repost", "Repost"
     FAVOURITE = "favourite", "Favourite"
     LEGAL = "legal", "Legal notice"
+    UPDATE = "update", "A reposted post was edited"
 
 
 class Notification(models.Model):
@@ -356,3 +360,6 @@ class Marker(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["account", "timeline"], name="marker_unique")
         ]
+
+
+from tidings.social.models_edits import PostEdit  # noqa: E402,F401

@@ -150,6 +150,8 @@ class _Routes:
     favourite: _Route
     unfavourite: _Route
     delete_post: _Route
+    edit_post: _Route
+    post_history: _Route
 
 
 @lru_cache(maxsize=8)
@@ -162,6 +164,8 @@ def _routes_for(script_prefix: str, urlconf: object) -> _Routes:
         favourite=_Route("web:favourite", _ID),
         unfavourite=_Route("web:unfavourite", _ID),
         delete_post=_Route("web:delete_post", _ID),
+        edit_post=_Route("web:edit_post", _ID),
+        post_history=_Route("web:post_history", _HANDLE, _ID),
     )
 
 
@@ -292,6 +296,10 @@ def post_actions(target: Post, page: CardContext, urls: _Routes | None = None) -
         )
     )
     if target.author_id == account.id:
+        out.append(
+            f'  <a class="action" href="{urls.edit_post(target.id)}"><span aria-hidden="true">'
+            '✎</span> <span class="action__label">Edit</span></a>\n'
+        )
         url = urls.delete_post(target.id)
         out.append(
             f'  <form method="post" action="{url}" hx-post="{url}" hx-target="closest article" '
@@ -318,6 +326,16 @@ def _action_form(
         f'aria-pressed="{"true" if on else "false"}"><span aria-hidden="true">{symbol}</span> '
         f'<span class="action__label">{label}</span> {_count(count)}</button>\n'
         "  </form>\n"
+    )
+
+
+def _edited_marker(target: Post, urls: _Routes) -> str:
+    """ "edited", with the time of the last edit, linking to the post's versions."""
+    iso, title = _time_attributes(target.edited_at, timezone.get_current_timezone())  # type: ignore[arg-type]
+    return (
+        f'        <a class="post__edited" href="{urls.post_history(target.author.username, target.id)}"'
+        f' title="Edited {escape(title)}: see every version">edited '
+        f'<time datetime="{escape(iso)}">{escape(title)}</time></a>\n'
     )
 
 
@@ -357,6 +375,8 @@ def post_card(post: Post, page: CardContext, *, highlight: bool = False) -> str:
         f'<time datetime="{escape(iso)}" title="{escape(title)}">{escape(reltime(created, now))}'
         "</time></a>\n"
     )
+    if target.edited_at is not None:
+        out.append(_edited_marker(target, urls))
     if target.visibility == Visibility.FOLLOWERS:
         out.append(
             '        <span class="badge badge--private" title="Only followers can see this">'

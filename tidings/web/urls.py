@@ -13,6 +13,7 @@ from tidings.web.views import (
     desk_clocks,
     desk_dialogue,
     desk_suggestions,
+    edits,
     inbox,
     media,
     pages,
@@ -91,6 +92,8 @@ urlpatterns = [
     path("@<str:handle>/mute", actions.mute, name="mute"),
     path("@<str:handle>/unmute", actions.unmute, name="unmute"),
     path("@<str:handle>/<int:post_id>", pages.post_detail, name="post"),
+    path("@<str:handle>/<int:post_id>/history", edits.post_history, name="post_history"),
+    path("posts/<int:post_id>/edit", edits.edit_post, name="edit_post"),
     # Avatars go through the visibility check: never serve MEDIA_ROOT directly.
     path("avatars/<int:account_id>/<str:name>", media.avatar, name="avatar"),
 ]

@@ -9,12 +9,12 @@ from django.utils import timezone
 
 from tidings.audit.chain import EventSpec, record_events
 from tidings.legal.models import LegalHold
-from tidings.social.models import Account, Post
+from tidings.social.models import Account, Post, PostEdit
 
 
 @transaction.atomic
 def do_purge_ended_holds(*, acting_user: Account | None, now: datetime | None = None) -> int:
-    """Blank the text of tombstones whose every legal hold has ended; returns how many holds ended.
+    """Blank the text (every version) of tombstones whose every legal hold has ended; returns how many holds ended.
 
     The tombstone, its SHA-256 and the hold records stay. ``acting_user`` is
     None when the scheduler runs it. One audit event per hold.
@@ -34,6 +34,9 @@ def do_purge_ended_holds(*, acting_user: Account | None, now: datetime | None = 
         ).values_list("post_id", flat=True)
     )
     Post.objects.filter(id__in=post_ids - still_held, deleted_at__isnull=False).update(text="")
+    PostEdit.objects.filter(
+        post_id__in=post_ids - still_held, post__deleted_at__isnull=False
+    ).update(text="")
     LegalHold.objects.filter(id__in=[h.id for h in ended]).update(purged_at=now)
     record_events(
         EventSpec(

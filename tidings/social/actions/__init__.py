@@ -7,6 +7,7 @@ from tidings.social.actions.accounts import (
     do_unsuspend_account,
     do_update_profile,
 )
+from tidings.social.actions.edits import do_edit_post
 from tidings.social.actions.graph import (
     do_authorize_follow_request,
     do_block,
@@ -38,6 +39,7 @@ __all__ = [
     "do_create_account",
     "do_create_post",
     "do_delete_post",
+    "do_edit_post",
     "do_favourite",
     "do_follow",
     "do_mark_notifications_read",

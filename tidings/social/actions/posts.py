@@ -20,6 +20,7 @@ from tidings.social.models import (
     Notification,
     NotificationKind,
     Post,
+    PostEdit,
     PostHashtag,
     Visibility,
 )
@@ -167,6 +168,7 @@ def do_delete_post(post: Post, *, acting_user: Account) -> None:
         post.deleted_at, post.text_sha256 = now, digest
         if not holds:
             post.text = ""
+            PostEdit.objects.filter(post_id=post.id).update(text="")  # earlier versions too
         post.save(update_fields=["deleted_at", "text_sha256", "text"])
         HomeEntry.objects.filter(post_id=post.id).delete()
         PostHashtag.objects.filter(post_id=post.id).delete()

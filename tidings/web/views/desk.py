@@ -42,6 +42,7 @@ from tidings.legal.queries import (
     list_demands,
 )
 from tidings.legal.roles import check_desk_access, is_desk_admin
+from tidings.legal.versions import attach_item_versions, attach_withheld_versions
 from tidings.lib.countries import country_name
 from tidings.lib.errors import InvalidInput, TidingsError
 from tidings.social.models import AccountKind
@@ -180,6 +181,8 @@ def _demand_page(
     except ValueError:
         wpage = 1
     withholdings = demand_withholdings(demand, page=wpage, now=now)
+    attach_item_versions(row.item for row in items.rows)
+    attach_withheld_versions(row.withholding for row in withholdings.rows)
     here = _url(path, params)
     selected: set[int] = set()
     if decision_form is not None and decision_form.is_bound:

@@ -23,6 +23,7 @@ from tidings.legal.actions.appeals import (
 )
 from tidings.legal.appeals import access_appeal, appeal_queue, appeal_row, routes_text
 from tidings.legal.models import Appeal
+from tidings.legal.versions import attach_withheld_versions
 from tidings.lib.countries import withheld_where
 from tidings.lib.errors import TidingsError
 from tidings.web.views.base import handles_errors, sign_in_required, signed_in
@@ -44,6 +45,7 @@ def _appeal_page(
 ) -> HttpResponse:
     row = appeal_row(appeal, timezone.now())
     withholding = appeal.withholding
+    attach_withheld_versions([withholding])
     context = {
         "row": row,
         "appeal": appeal,
