@@ -1,5 +1,6 @@
 """Every change of social state: one ``do_*`` function each, atomic and audited."""
 
+from tidings.social.actions.account_deletion import do_delete_own_account
 from tidings.social.actions.accounts import (
     do_create_account,
     do_set_role,
@@ -37,6 +38,7 @@ __all__ = [
     "do_clear_notifications",
     "do_create_account",
     "do_create_post",
+    "do_delete_own_account",
     "do_delete_post",
     "do_favourite",
     "do_follow",
