@@ -18,6 +18,7 @@ from tidings.social.actions.graph import (
     do_unfollow,
     do_unmute,
 )
+from tidings.social.actions.notification_groups import do_dismiss_notification_group
 from tidings.social.actions.notifications import (
     do_clear_notifications,
     do_mark_notifications_read,
@@ -40,6 +41,7 @@ __all__ = [
     "do_create_post",
     "do_delete_own_account",
     "do_delete_post",
+    "do_dismiss_notification_group",
     "do_favourite",
     "do_follow",
     "do_mark_notifications_read",
