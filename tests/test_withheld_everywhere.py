@@ -152,6 +152,7 @@ LISTS: dict[str, tuple[str, Path]] = {
     "api followers of the viewer": ("api", lambda s: f"/api/v1/accounts/{s.viewer.id}/followers"),
     "api following of the viewer": ("api", lambda s: f"/api/v1/accounts/{s.viewer.id}/following"),
     "api notifications": ("api", lambda s: "/api/v1/notifications"),
+    "api grouped notifications": ("api", lambda s: "/api/v2/notifications"),
     "api who favourited a kept post": (
         "api",
         lambda s: f"/api/v1/statuses/{s.kept_post.id}/favourited_by",
@@ -256,6 +257,19 @@ def test_direct_fetch_answers_451_in_india_and_200_elsewhere(web, api, scenario,
     assert "withheld in India in response to a legal demand" in in_india.content.decode()
     assert 'rel="blocked-by"' in in_india["Link"]
     assert _get(web, api, door, path, "US").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v2/notifications/follow", "/api/v2/notifications/follow/accounts"]
+)
+def test_a_group_of_notifications_from_a_withheld_account_is_not_found_in_india(
+    api, scenario, path
+):
+    in_india = api.get(path, HTTP_X_TEST_COUNTRY="IN")
+    assert in_india.status_code == 404
+    assert "kisanvoice" not in in_india.content.decode()
+    in_us = api.get(path, HTTP_X_TEST_COUNTRY="US")
+    assert in_us.status_code == 200 and "kisanvoice" in in_us.content.decode()
 
 
 def test_kept_post_of_a_partly_withheld_author_stays_visible_in_india(web, scenario):

@@ -1,11 +1,16 @@
 """URL map: the web UI at the root; the API under /api, /oauth and /.well-known."""
 
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from tidings.health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path(
+        "favicon.ico", RedirectView.as_view(url=static("tidings/icons/favicon.ico"), permanent=True)
+    ),
     path("", include("tidings.api.urls")),
     path("", include("tidings.transparency.urls")),
     path("", include("tidings.web.urls")),

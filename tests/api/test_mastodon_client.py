@@ -335,3 +335,26 @@ def test_markers_round_trip_through_mastodon_py(new_user):
     markers = reader.markers_get(["home", "notifications"])
     assert markers.notifications.last_read_id == note.id
     assert markers.home.last_read_id == post.id
+
+
+def test_grouped_notifications_through_mastodon_py(new_user):
+    alice, bob, carol = new_user("grouped"), new_user("fan"), new_user("fan")
+    post = alice.status_post("worth a star")
+    bob.status_favourite(post.id)
+    carol.status_favourite(post.id)
+    bob.account_follow(alice.me().id)
+    results = alice.grouped_notifications()
+    groups = {g.group_key: g for g in results.notification_groups}
+    favourites = groups[f"favourite-{post.id}"]
+    assert favourites.notifications_count == 2 and favourites.type == "favourite"
+    assert favourites.sample_account_ids == [carol.me().id, bob.me().id]
+    assert groups["follow"].notifications_count == 1
+    assert {a.id for a in results.accounts} == {bob.me().id, carol.me().id}
+    assert [s.id for s in results.statuses] == [post.id]
+    one = alice.grouped_notification(f"favourite-{post.id}")
+    assert one.notification_groups[0].notifications_count == 2
+    who = alice.grouped_notification_accounts(f"favourite-{post.id}")
+    assert [a.id for a in who] == [carol.me().id, bob.me().id]
+    assert alice.unread_grouped_notifications_count() == 2
+    alice.dismiss_grouped_notification("follow")
+    assert "follow" not in {g.group_key for g in alice.grouped_notifications().notification_groups}

@@ -21,6 +21,7 @@ from django.utils import timezone
 from tidings.lib.images import avatar_path
 from tidings.social.edits import Version
 from tidings.social.models import Account, Hashtag, Notification, Post, Visibility
+from tidings.social.notification_groups import NotificationGroup
 from tidings.social.queries import (
     Relationship,
     ViewerFlags,
@@ -321,3 +322,33 @@ class Serializer:
         rows = list(rows)
         self.prepare([n.post for n in rows if n.post_id is not None])
         return [self.notification(n) for n in rows]
+
+    # -- grouped notifications (Mastodon 4.3) -----------------------------------
+
+    def notification_group(self, group: NotificationGroup) -> dict[str, Any]:
+        latest = group.latest
+        data: dict[str, Any] = {
+            "group_key": group.key,
+            "notifications_count": group.count,
+            "type": NOTIFICATION_TYPES.get(latest.kind, latest.kind),
+            "most_recent_notification_id": str(latest.id),
+            "page_min_id": str(group.page_min_id),
+            "page_max_id": str(group.page_max_id),
+            "latest_page_notification_at": iso(group.latest_at),
+            "sample_account_ids": [str(a.id) for a in group.sample_accounts],
+            "status_id": str(latest.post_id) if latest.post_id is not None else None,
+        }
+        if latest.kind == "legal":
+            data["moderation_warning"] = self.notification(latest)["moderation_warning"]
+        return data
+
+    def grouped_notifications(self, groups: Sequence[NotificationGroup]) -> dict[str, Any]:
+        """Mastodon's GroupedNotificationsResults: the groups, and each account and status once."""
+        posts = {g.post.id: g.post for g in groups if g.post is not None}
+        self.prepare(list(posts.values()))
+        accounts = {a.id: a for g in groups for a in g.sample_accounts}
+        return {
+            "accounts": [self.account(a) for a in accounts.values()],
+            "statuses": [self.status(p) for p in posts.values()],
+            "notification_groups": [self.notification_group(g) for g in groups],
+        }

@@ -19,6 +19,7 @@ class AuditAction(StrEnum):
     ACCOUNT_SET_ROLE = "account.set_role"
     ACCOUNT_SUSPEND = "account.suspend"
     ACCOUNT_UNSUSPEND = "account.unsuspend"
+    ACCOUNT_DELETE = "account.delete"
     ACCOUNT_FOLLOW = "account.follow"
     ACCOUNT_UNFOLLOW = "account.unfollow"
     ACCOUNT_FOLLOW_REQUEST = "account.follow_request"

@@ -27,6 +27,12 @@ class NotFound(TidingsError):
     status = 404
 
 
+class Gone(TidingsError):
+    """The subject existed and was deleted by its owner (410)."""
+
+    status = 410
+
+
 class Withheld(TidingsError):
     """The subject is withheld in the viewer's country in response to a legal demand (451).
 

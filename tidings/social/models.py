@@ -363,3 +363,4 @@ class Marker(models.Model):
 
 
 from tidings.social.models_edits import PostEdit  # noqa: E402,F401
+from tidings.social.models_accountdel import AccountDeletion  # noqa: E402, F401

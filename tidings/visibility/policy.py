@@ -56,7 +56,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from tidings.legal.models import WithheldSubject
 from tidings.legal.withheld import WithheldEntry
 from tidings.lib.countries import EVERYWHERE
-from tidings.lib.errors import NotFound, Withheld
+from tidings.lib.errors import Gone, NotFound, Withheld
 from tidings.social.models import (
     HANDLE_MAX_LENGTH,
     Account,
@@ -255,8 +255,10 @@ def _load_account(handle_or_id: str | int, by_id: bool) -> Account:
 
 def access_account(viewer: Viewer, handle_or_id: str | int, *, by_id: bool = False) -> Account:
     """The account by handle (case-insensitive) or id if ``viewer`` may see it; else ``NotFound``
-    (or ``Withheld`` when it is withheld for the viewer)."""
+    (``Gone`` when its owner deleted it, ``Withheld`` when it is withheld for the viewer)."""
     account = _load_account(handle_or_id, by_id)
+    if account.suspended_at is not None and hasattr(account, "deletion"):
+        raise Gone(f"@{account.username} deleted their account.")
     if account.suspended_at is not None or account.id in viewer.blocked_by_ids:
         raise NotFound(f"There is no account {_shown(handle_or_id, by_id)}.")
     withheld = withheld_account_for(viewer, account)

@@ -121,3 +121,13 @@ class ProfileForm(forms.Form):
             except InvalidInput as error:
                 raise ValidationError(error.message, code="image") from None
         return avatar
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        max_length=4096,
+        strip=False,
+        help_text="Enter it to confirm. This cannot be undone.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import path
 
 from tidings.web.views import (
+    account_deletion,
     accounts,
     actions,
     appeals,
@@ -44,6 +45,7 @@ urlpatterns = [
     path("login", accounts.login, name="login"),
     path("logout", accounts.logout, name="logout"),
     path("settings/profile", accounts.settings_profile, name="settings_profile"),
+    path("settings/delete", account_deletion.delete_account, name="delete_account"),
     path("compose", actions.compose, name="compose"),
     path("desk/demands", desk.demand_list, name="desk_demands"),
     path("desk/clocks", desk_clocks.clock_dashboard, name="desk_clocks"),

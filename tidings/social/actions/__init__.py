@@ -1,5 +1,6 @@
 """Every change of social state: one ``do_*`` function each, atomic and audited."""
 
+from tidings.social.actions.account_deletion import do_delete_own_account
 from tidings.social.actions.accounts import (
     do_create_account,
     do_set_role,
@@ -18,6 +19,7 @@ from tidings.social.actions.graph import (
     do_unfollow,
     do_unmute,
 )
+from tidings.social.actions.notification_groups import do_dismiss_notification_group
 from tidings.social.actions.notifications import (
     do_clear_notifications,
     do_mark_notifications_read,
@@ -38,8 +40,10 @@ __all__ = [
     "do_clear_notifications",
     "do_create_account",
     "do_create_post",
+    "do_delete_own_account",
     "do_delete_post",
     "do_edit_post",
+    "do_dismiss_notification_group",
     "do_favourite",
     "do_follow",
     "do_mark_notifications_read",

@@ -181,8 +181,10 @@ def do_suspend_account(account: Account, *, reason: str, acting_user: Account) -
 
 @transaction.atomic
 def do_unsuspend_account(account: Account, *, reason: str, acting_user: Account) -> Account:
-    """Lift a suspension; the same people who may suspend may lift."""
+    """Lift a suspension; the same people who may suspend may lift. A deleted account stays deleted."""
     check_can_suspend(acting_user, account)
+    if hasattr(account, "deletion"):
+        raise InvalidInput(f"@{account.username} deleted their account; it cannot be reinstated.")
     account.suspended_at = None
     account.save(update_fields=["suspended_at"])
     record_event(

@@ -80,6 +80,7 @@ def _heading(status: int) -> str:
         400: "Bad request",
         403: "Not allowed",
         404: "Not found",
+        410: "Gone",
         422: "That did not work",
         451: "Unavailable for legal reasons",
     }.get(status, "Something went wrong")

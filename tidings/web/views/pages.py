@@ -14,6 +14,7 @@ from django.utils.http import urlencode
 from tidings.social import queries
 from tidings.social import search as social_search
 from tidings.social.models import Post
+from tidings.social.notification_groups import notification_groups
 from tidings.visibility import access_account, access_post
 from tidings.web.forms import ComposeForm
 from tidings.web.views.base import handles_errors, sign_in_required
@@ -172,16 +173,18 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @sign_in_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    """The viewer's notifications, newest first. Reading changes nothing: "Mark all as read" POSTs."""
+    """The viewer's notifications, newest first, favourites, reposts and follows grouped as
+    Mastodon groups them. Reading changes nothing: "Mark all as read" POSTs."""
     viewer = request.viewer  # type: ignore[attr-defined]
     cursor = queries.Cursor.from_params(request.GET)
-    rows = queries.notifications(viewer, cursor)
-    posts = [n.post for n in rows if n.post is not None]
+    groups, rows = notification_groups(viewer, cursor)
+    posts = [g.post for g in groups if g.post is not None]
     context = {
-        "notifications": rows,
+        "groups": groups,
+        "newest_id": rows[0].id if rows else None,
         "flags": queries.viewer_flags(viewer, posts),
         "older_url": older_url(
-            request, rows[-1].id if rows and len(rows) >= cursor.limit else None
+            request, rows[-1].id if rows and len(groups) >= cursor.limit else None
         ),
         "pending_follow_requests": queries.follow_requests_count(viewer),
     }
