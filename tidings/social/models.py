@@ -119,6 +119,7 @@ class Visibility(models.TextChoices):
     PUBLIC = "public", "Public"
     UNLISTED = "unlisted", "Unlisted"
     FOLLOWERS = "followers", "Followers only"
+    DIRECT = "direct", "Mentioned people only"
 
 
 class Post(models.Model):
@@ -315,6 +316,7 @@ class NotificationKind(models.TextChoices):
     REPOST = "repost", "Repost"
     FAVOURITE = "favourite", "Favourite"
     LEGAL = "legal", "Legal notice"
+    POLL = "poll", "Poll ended"
 
 
 class Notification(models.Model):
@@ -356,3 +358,6 @@ class Marker(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["account", "timeline"], name="marker_unique")
         ]
+
+
+from tidings.social.models_direct import *  # noqa: E402, F403  (conversations and polls)
