@@ -2,107 +2,239 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import tidings.lib.snowflake
 from django.conf import settings
 from django.db import migrations, models
 
+import tidings.lib.snowflake
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('social', '0008_authority_role'),
+        ("social", "0008_authority_role"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Conversation',
+            name="Conversation",
             fields=[
-                ('id', models.BigIntegerField(default=tidings.lib.snowflake.new_snowflake, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        default=tidings.lib.snowflake.new_snowflake,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
         ),
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('follow', 'Follow'), ('follow_request', 'Follow request'), ('mention', 'Mention'), ('reply', 'Reply'), ('repost', 'Repost'), ('favourite', 'Favourite'), ('legal', 'Legal notice'), ('poll', 'Poll ended')], max_length=16),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("follow", "Follow"),
+                    ("follow_request", "Follow request"),
+                    ("mention", "Mention"),
+                    ("reply", "Reply"),
+                    ("repost", "Repost"),
+                    ("favourite", "Favourite"),
+                    ("legal", "Legal notice"),
+                    ("poll", "Poll ended"),
+                ],
+                max_length=16,
+            ),
         ),
         migrations.AlterField(
-            model_name='post',
-            name='visibility',
-            field=models.CharField(choices=[('public', 'Public'), ('unlisted', 'Unlisted'), ('followers', 'Followers only'), ('direct', 'Mentioned people only')], default='public', max_length=10),
+            model_name="post",
+            name="visibility",
+            field=models.CharField(
+                choices=[
+                    ("public", "Public"),
+                    ("unlisted", "Unlisted"),
+                    ("followers", "Followers only"),
+                    ("direct", "Mentioned people only"),
+                ],
+                default="public",
+                max_length=10,
+            ),
         ),
         migrations.CreateModel(
-            name='ConversationPost',
+            name="ConversationPost",
             fields=[
-                ('post', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='conversation_link', serialize=False, to='social.post')),
-                ('conversation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links', to='social.conversation')),
+                (
+                    "post",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="conversation_link",
+                        serialize=False,
+                        to="social.post",
+                    ),
+                ),
+                (
+                    "conversation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="links",
+                        to="social.conversation",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Poll',
+            name="Poll",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('expires_at', models.DateTimeField()),
-                ('multiple', models.BooleanField(default=False)),
-                ('hide_totals', models.BooleanField(default=False)),
-                ('votes_count', models.PositiveIntegerField(default=0)),
-                ('voters_count', models.PositiveIntegerField(default=0)),
-                ('ended_notified_at', models.DateTimeField(blank=True, null=True)),
-                ('post', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='poll', to='social.post')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("expires_at", models.DateTimeField()),
+                ("multiple", models.BooleanField(default=False)),
+                ("hide_totals", models.BooleanField(default=False)),
+                ("votes_count", models.PositiveIntegerField(default=0)),
+                ("voters_count", models.PositiveIntegerField(default=0)),
+                ("ended_notified_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "post",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="poll",
+                        to="social.post",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PollOption',
+            name="PollOption",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('title', models.CharField(max_length=50)),
-                ('votes_count', models.PositiveIntegerField(default=0)),
-                ('poll', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='options', to='social.poll')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField()),
+                ("title", models.CharField(max_length=50)),
+                ("votes_count", models.PositiveIntegerField(default=0)),
+                (
+                    "poll",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="options",
+                        to="social.poll",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position'],
+                "ordering": ["position"],
             },
         ),
         migrations.CreateModel(
-            name='PollVote',
+            name="PollVote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('option', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='social.polloption')),
-                ('poll', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='social.poll')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "option",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="social.polloption",
+                    ),
+                ),
+                (
+                    "poll",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="votes",
+                        to="social.poll",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='AccountConversation',
+            name="AccountConversation",
             fields=[
-                ('id', models.BigIntegerField(default=tidings.lib.snowflake.new_snowflake, editable=False, primary_key=True, serialize=False)),
-                ('last_post_id', models.BigIntegerField(help_text='The newest post of the thread (its cursor).')),
-                ('unread', models.BooleanField(default=False)),
-                ('hidden', models.BooleanField(default=False)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('conversation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participants', to='social.conversation')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        default=tidings.lib.snowflake.new_snowflake,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                (
+                    "last_post_id",
+                    models.BigIntegerField(help_text="The newest post of the thread (its cursor)."),
+                ),
+                ("unread", models.BooleanField(default=False)),
+                ("hidden", models.BooleanField(default=False)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "conversation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participants",
+                        to="social.conversation",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['account', '-last_post_id'], name='accountconv_account_last')],
-                'constraints': [models.UniqueConstraint(fields=('account', 'conversation'), name='accountconversation_unique')],
+                "indexes": [
+                    models.Index(
+                        fields=["account", "-last_post_id"], name="accountconv_account_last"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("account", "conversation"), name="accountconversation_unique"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='poll',
-            index=models.Index(fields=['ended_notified_at', 'expires_at'], name='poll_to_notify'),
+            model_name="poll",
+            index=models.Index(fields=["ended_notified_at", "expires_at"], name="poll_to_notify"),
         ),
         migrations.AddConstraint(
-            model_name='polloption',
-            constraint=models.UniqueConstraint(fields=('poll', 'position'), name='polloption_unique'),
+            model_name="polloption",
+            constraint=models.UniqueConstraint(
+                fields=("poll", "position"), name="polloption_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='pollvote',
-            index=models.Index(fields=['poll', 'account'], name='pollvote_poll_account'),
+            model_name="pollvote",
+            index=models.Index(fields=["poll", "account"], name="pollvote_poll_account"),
         ),
         migrations.AddConstraint(
-            model_name='pollvote',
-            constraint=models.UniqueConstraint(fields=('option', 'account'), name='pollvote_unique'),
+            model_name="pollvote",
+            constraint=models.UniqueConstraint(
+                fields=("option", "account"), name="pollvote_unique"
+            ),
         ),
     ]
