@@ -110,3 +110,16 @@ def test_polls_show_on_timelines_with_hidden_totals_until_they_end(signed_in, al
     assert 'class="poll__share"></span> Monday' in page
     Poll.objects.filter(id=post.poll.id).update(expires_at=timezone.now() - timedelta(minutes=1))
     assert 'class="poll__share">100%</span> Monday' in page_text(client.get("/@alice"))
+
+
+def test_when_a_poll_ends_its_voters_and_author_read_so_in_their_notifications(
+    signed_in, alice, bob, run_periodic_tasks
+):
+    post = _poll(alice)
+    client = signed_in(bob)
+    client.post(f"/polls/{post.poll.id}/votes", {"choices": "0"})
+    Poll.objects.filter(id=post.poll.id).update(expires_at=timezone.now() - timedelta(minutes=1))
+    run_periodic_tasks()
+    assert "a poll you voted in has ended" in page_text(client.get("/notifications"))
+    client.force_login(alice)
+    assert "your poll has ended" in page_text(client.get("/notifications"))
