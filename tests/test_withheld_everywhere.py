@@ -19,7 +19,14 @@ from django.test import Client
 from tidings.api.actions import do_create_app, do_issue_token
 from tidings.legal.actions.withholding import do_withhold
 from tidings.legal.models import Withholding
-from tidings.social.actions import do_favourite, do_follow, do_repost, do_update_profile
+from tidings.social.actions import (
+    check_poll,
+    do_create_post_with_poll,
+    do_favourite,
+    do_follow,
+    do_repost,
+    do_update_profile,
+)
 from tidings.social.models import Account, FollowRequest, Post
 
 WITHHELD_ACCOUNT_TEXT = "Kisan tractor rally wheatfield"
@@ -42,6 +49,8 @@ class Scenario:
     reply_to_account_post: Post
     reply_to_withheld_post: Post
     repost_by_withheld_account: Post
+    direct_from_withheld_account: Post
+    withheld_poll_post: Post
 
 
 @pytest.fixture(autouse=True)
@@ -73,8 +82,17 @@ def scenario(make_account, make_post, run_on_commit) -> Scenario:
     reply_to_withheld_post = make_post(
         amrit, "Amrit answers the dispatch", in_reply_to=withheld_post
     )
+    # Direct messages and polls (one each), under the same withholdings.
+    direct_from_withheld_account = make_post(
+        kisan, f"{WITHHELD_ACCOUNT_TEXT} in private @viewer", visibility="direct"
+    )
+    with run_on_commit():
+        withheld_poll_post = do_create_post_with_poll(
+            f"{WITHHELD_POST_TEXT} poll", poll=check_poll(["yes", "no"], 3600), acting_user=reporter
+        )
     do_withhold(account=kisan, countries=["IN"], reason="order", acting_user=legal)
     do_withhold(post=withheld_post, countries=["IN"], reason="order", acting_user=legal)
+    do_withhold(post=withheld_poll_post, countries=["IN"], reason="order", acting_user=legal)
     return Scenario(
         viewer,
         kisan,
@@ -88,6 +106,8 @@ def scenario(make_account, make_post, run_on_commit) -> Scenario:
         reply_to_account_post,
         reply_to_withheld_post,
         repost_by_withheld_account,
+        direct_from_withheld_account,
+        withheld_poll_post,
     )
 
 
@@ -130,6 +150,7 @@ LISTS: dict[str, tuple[str, Path]] = {
     "web followers of the viewer": ("web", lambda s: "/@viewer/followers"),
     "web following of the viewer": ("web", lambda s: "/@viewer/following"),
     "web notifications": ("web", lambda s: "/notifications"),
+    "web direct messages": ("web", lambda s: "/direct"),
     "api home timeline": ("api", lambda s: "/api/v1/timelines/home"),
     "api public timeline": ("api", lambda s: "/api/v1/timelines/public"),
     "api hashtag timeline": ("api", lambda s: "/api/v1/timelines/tag/farmlaws"),
@@ -153,6 +174,7 @@ LISTS: dict[str, tuple[str, Path]] = {
     "api following of the viewer": ("api", lambda s: f"/api/v1/accounts/{s.viewer.id}/following"),
     "api notifications": ("api", lambda s: "/api/v1/notifications"),
     "api grouped notifications": ("api", lambda s: "/api/v2/notifications"),
+    "api conversations": ("api", lambda s: "/api/v1/conversations"),
     "api who favourited a kept post": (
         "api",
         lambda s: f"/api/v1/statuses/{s.kept_post.id}/favourited_by",
@@ -176,6 +198,18 @@ DIRECT: dict[str, tuple[str, Path]] = {
     "web repost made by the withheld account": (
         "web",
         lambda s: f"/@kisanvoice/{s.repost_by_withheld_account.id}",
+    ),
+    "web direct message from the withheld account": (
+        "web",
+        lambda s: f"/@kisanvoice/{s.direct_from_withheld_account.id}",
+    ),
+    "api direct message from the withheld account": (
+        "api",
+        lambda s: f"/api/v1/statuses/{s.direct_from_withheld_account.id}",
+    ),
+    "api poll of the withheld status": (
+        "api",
+        lambda s: f"/api/v1/polls/{s.withheld_poll_post.poll.id}",
     ),
     "api withheld account": ("api", lambda s: f"/api/v1/accounts/{s.kisan.id}"),
     "api lookup of the withheld account": (

@@ -113,7 +113,7 @@ def test_unknown_things_are_404_with_an_error(alice, api_client, method, path):
     [
         {"status": ""},
         {"status": "x" * 501},
-        {"status": "hello", "visibility": "direct"},
+        {"status": "hello", "poll[options][]": ["only one"], "poll[expires_in]": "600"},
         {"status": "hello", "visibility": "sideways"},
         {"status": "hello", "media_ids[]": ["1"]},
     ],

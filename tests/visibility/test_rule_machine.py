@@ -1,8 +1,8 @@
 """Every form of the visibility rule gives the same answer, in random worlds (a Hypothesis state machine).
 
 The machine builds a world step by step through the real actions: accounts
-(some locked), follows, blocks, mutes, suspensions, public, unlisted and
-followers-only posts, replies, mentions, reposts, favourites, deletions (some
+(some locked), follows, blocks, mutes, suspensions, public, unlisted,
+followers-only and direct posts (to no one, one or two mentioned accounts), replies, mentions, reposts, favourites, deletions (some
 leaving tombstones because a legal record points at them), withholdings of posts and accounts in
 one country, in two, everywhere, for an hour or for good, lifted, and a clock
 that moves on so that hour-long withholdings expire. At random points of the
@@ -69,6 +69,7 @@ from tidings.social.models import (
     Block,
     Favourite,
     Follow,
+    Mention,
     Mute,
     Notification,
     NotificationKind,
@@ -142,7 +143,7 @@ class VisibilityWorld(RuleBasedStateMachine):
     @initialize(
         countries=st.lists(st.sampled_from(["", "", "IN", "US"]), min_size=3, max_size=3),
         visibilities=st.lists(
-            st.sampled_from(["public", "unlisted", "followers"]), min_size=3, max_size=3
+            st.sampled_from(["public", "unlisted", "followers", "direct"]), min_size=3, max_size=3
         ),
     )
     def a_small_square(self, countries: list[str], visibilities: list[str]) -> None:
@@ -201,14 +202,23 @@ class VisibilityWorld(RuleBasedStateMachine):
 
     @rule(
         author=pick,
-        visibility=st.sampled_from(["public", "unlisted", "followers"]),
+        visibility=st.sampled_from(["public", "unlisted", "followers", "direct"]),
         mention=st.none() | pick,
         parent=st.none() | pick,
+        second=st.none() | pick,
     )
-    def post(self, author: int, visibility: str, mention: int | None, parent: int | None) -> None:
+    def post(
+        self,
+        author: int,
+        visibility: str,
+        mention: int | None,
+        parent: int | None,
+        second: int | None = None,
+    ) -> None:
         text = f"post {next(_serial)}"
-        if mention is not None:
-            text += f" @{self._person(mention).username}"
+        for someone in (mention, second):
+            if someone is not None:
+                text += f" @{self._person(someone).username}"
         in_reply_to = self._post(parent) if parent is not None and self.posts else None
         with effects():
             self.posts.append(
@@ -245,7 +255,7 @@ class VisibilityWorld(RuleBasedStateMachine):
                 self.posts.append(
                     do_repost(self._post(original), acting_user=self._person(account))
                 )
-        except InvalidInput:  # followers-only posts cannot be reposted
+        except InvalidInput:  # followers-only and direct posts cannot be reposted
             pass
 
     @precondition(lambda self: self.posts)
@@ -358,8 +368,23 @@ class VisibilityWorld(RuleBasedStateMachine):
             and (p.repost_of is None or p.repost_of.author_id not in blocked)
         }
         assert direct == fetchable & unblocked, (who, direct ^ (fetchable & unblocked))
+        self._direct_only_to_participants(who, everything, fetchable)
         for post in everything:
             self._fetch_agrees(who, post, post.id in fetchable)
+
+    def _direct_only_to_participants(
+        self, who: Viewer, everything: list[Post], fetchable: set[int]
+    ) -> None:
+        """A direct post is seen by its author and the accounts it mentions, by no one else."""
+        direct = [p for p in everything if p.visibility == "direct"]
+        mentioned = set(
+            Mention.objects.filter(
+                post_id__in=[p.id for p in direct], account_id=who.account_id
+            ).values_list("post_id", flat=True)
+        )
+        for post in direct:
+            if post.id in fetchable:
+                assert post.author_id == who.account_id or post.id in mentioned, (who, post)
 
     def _fetch_agrees(self, who: Viewer, post: Post, visible: bool) -> None:
         try:

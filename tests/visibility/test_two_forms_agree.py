@@ -1,6 +1,6 @@
 """The queryset form and the loaded-posts form of the visibility rules agree, case by case.
 
-A small world with every rule in play (privacy, mentions, follows, blocks,
+A small world with every rule in play (privacy, direct messages, mentions, follows, blocks,
 mutes, suspensions, reposts, withholdings by account and by post, everywhere)
 is built from a seed; every viewer, listing and country is then asked both ways.
 """
@@ -46,10 +46,10 @@ def build_world(seed: int, make_account, run_on_commit):
                 do_create_post(
                     text,
                     acting_user=author,
-                    visibility=rng.choice(["public", "public", "unlisted", "followers"]),
+                    visibility=rng.choice(["public", "public", "unlisted", "followers", "direct"]),
                 )
             )
-        for post in rng.sample([p for p in posts if p.visibility != "followers"], 5):
+        for post in rng.sample([p for p in posts if p.visibility in ("public", "unlisted")], 5):
             do_repost(post, acting_user=rng.choice(people))
     a, b, c, d = rng.sample(people, 4)
     do_block(b, acting_user=a)

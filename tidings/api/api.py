@@ -18,6 +18,7 @@ from tidings.api import (
     admin_legal_dialogue,
     appeals,
     apps_oauth,
+    direct,
     edits,
     follow_requests,
     instance,
@@ -78,6 +79,7 @@ for module in (
     admin_legal_dialogue,
     admin_legal_appeals,
     appeals,
+    direct,
 ):
     api.add_router("", module.router)
 api.add_decorator(rate_limit("api", by_account_or_ip, when=is_api_call), mode="view")

@@ -13,6 +13,12 @@ from tidings.api.auth import require_user
 from tidings.api.pagination import json_response
 from tidings.api.serializers import Serializer, base_url
 from tidings.social.models import POST_MAX_LENGTH, Account
+from tidings.social.models_direct import (
+    POLL_MAX_EXPIRATION,
+    POLL_MAX_OPTIONS,
+    POLL_MIN_EXPIRATION,
+    POLL_OPTION_MAX_LENGTH,
+)
 from tidings.visibility import anonymous_viewer, visible_accounts
 
 router = Router(tags=["instance"])
@@ -52,10 +58,10 @@ def _configuration() -> dict[str, object]:
             "video_matrix_limit": 0,
         },
         "polls": {
-            "max_options": 0,
-            "max_characters_per_option": 0,
-            "min_expiration": 0,
-            "max_expiration": 0,
+            "max_options": POLL_MAX_OPTIONS,
+            "max_characters_per_option": POLL_OPTION_MAX_LENGTH,
+            "min_expiration": POLL_MIN_EXPIRATION,
+            "max_expiration": POLL_MAX_EXPIRATION,
         },
         "accounts": {"max_featured_tags": 0, "max_pinned_statuses": 0},
     }

@@ -28,6 +28,7 @@ from tidings.social.queries import (
     follow_requests_count,
     viewer_flags,
 )
+from tidings.social.queries_direct import ConversationEntry, PollView, polls_for
 from tidings.social.text import extract_hashtags, extract_mentions, render_post_html
 from tidings.visibility import Viewer, visible_accounts, withheld_extension
 
@@ -35,6 +36,7 @@ VISIBILITY_OUT = {
     Visibility.PUBLIC: "public",
     Visibility.UNLISTED: "unlisted",
     Visibility.FOLLOWERS: "private",
+    Visibility.DIRECT: "direct",
 }
 NOTIFICATION_TYPES = {
     "follow": "follow",
@@ -45,6 +47,7 @@ NOTIFICATION_TYPES = {
     "favourite": "favourite",
     "legal": "moderation_warning",
     "update": "update",
+    "poll": "poll",
 }
 
 
@@ -74,6 +77,7 @@ class Serializer:
     base: str = ""
     flags: ViewerFlags = field(default_factory=lambda: ViewerFlags(frozenset(), frozenset()))
     mentioned: dict[str, Account] = field(default_factory=dict)
+    polls: dict[int, PollView] = field(default_factory=dict)
     # Per request: the same author appears many times on a page, and static URLs never change.
     _accounts: dict[int, dict[str, Any]] = field(default_factory=dict, repr=False)
     _static: dict[str, str] = field(default_factory=dict, repr=False)
@@ -175,6 +179,7 @@ class Serializer:
     def prepare(self, posts: Sequence[Post]) -> Serializer:
         """Load what a page of ``posts`` needs in bulk (viewer flags, mentioned accounts)."""
         self.flags = viewer_flags(self.viewer, posts)
+        self.polls.update(polls_for(self.viewer, posts))
         handles: set[str] = set()
         for post in posts:
             original = post.repost_of if post.repost_of_id else post
@@ -240,7 +245,9 @@ class Serializer:
             if post.in_reply_to_account_id
             else None,
             "reblog": reblog,
-            "poll": None,
+            "poll": self.poll(self.polls[post.id])
+            if reblog is None and post.id in self.polls
+            else None,
             "card": None,
             "language": None,
             "text": None,
@@ -273,6 +280,39 @@ class Serializer:
     def statuses(self, posts: Sequence[Post]) -> list[dict[str, Any]]:
         self.prepare(posts)
         return [self.status(p) for p in posts]
+
+    # -- polls and conversations ----------------------------------------------
+
+    def poll(self, view: PollView) -> dict[str, Any]:
+        """Mastodon's Poll entity as the viewer sees it now (expiry read from the clock)."""
+        poll, totals = view.poll, view.show_totals(self.viewer)
+        return {
+            "id": str(poll.id),
+            "expires_at": iso(poll.expires_at),
+            "expired": view.expired,
+            "multiple": poll.multiple,
+            "votes_count": poll.votes_count,
+            "voters_count": poll.voters_count,
+            "options": [
+                {"title": o.title, "votes_count": o.votes_count if totals else None}
+                for o in view.options
+            ],
+            "emojis": [],
+            "voted": view.voted if self.viewer.account_id else None,
+            "own_votes": view.own_votes if self.viewer.account_id else None,
+        }
+
+    def conversation(self, entry: ConversationEntry) -> dict[str, Any]:
+        return {
+            "id": str(entry.id),
+            "unread": entry.unread,
+            "accounts": [self.account(a) for a in entry.accounts],
+            "last_status": self.status(entry.last_post),
+        }
+
+    def conversations(self, entries: Sequence[ConversationEntry]) -> list[dict[str, Any]]:
+        self.prepare([e.last_post for e in entries])
+        return [self.conversation(e) for e in entries]
 
     # -- the rest -------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from ninja.decorators import decorate_view
 
 from tidings.api.actions import do_post_once
 from tidings.api.auth import optional_auth, require_user
+from tidings.api.direct import PollIn, poll_from_request
 from tidings.api.errors import ApiError
 from tidings.api.pagination import PageQuery, cursor, json_response
 from tidings.api.params import body_doc, parse
@@ -17,6 +18,7 @@ from tidings.api.ratelimit import by_account, rate_limit
 from tidings.api.serializers import Serializer
 from tidings.social.actions import (
     do_create_post,
+    do_create_post_with_poll,
     do_delete_post,
     do_edit_post,
     do_favourite,
@@ -34,6 +36,7 @@ VISIBILITY_IN = {
     "public": Visibility.PUBLIC,
     "unlisted": Visibility.UNLISTED,
     "private": Visibility.FOLLOWERS,
+    "direct": Visibility.DIRECT,
 }
 
 
@@ -46,25 +49,33 @@ class StatusIn(Schema):
     language: str | None = None
     media_ids: list[str] = []
     scheduled_at: str | None = None
+    poll: PollIn | None = None
 
 
 @router.post("/api/v1/statuses", openapi_extra=body_doc(StatusIn), summary="Post")
 @decorate_view(rate_limit("statuses", by_account))
 def create_status(request: HttpRequest) -> HttpResponse:
     auth = require_user(request, "write:statuses")
+    poll = poll_from_request(request)
     data = parse(request, StatusIn)
     if data.media_ids:
         raise ApiError(422, "Validation failed: Media attachments are not supported")
     if data.scheduled_at:
         raise ApiError(422, "Validation failed: Scheduled posts are not supported")
-    if data.visibility == "direct":
-        raise ApiError(422, "Validation failed: Direct messages are not supported")
     if data.visibility not in VISIBILITY_IN:
         raise ApiError(422, f"Validation failed: Visibility {data.visibility[:20]!r} is unknown")
     text = f"{data.spoiler_text}\n\n{data.status}" if data.spoiler_text else data.status
     reply_to = access_post(auth.viewer, data.in_reply_to_id) if data.in_reply_to_id else None
 
     def create() -> Post:
+        if poll is not None:
+            return do_create_post_with_poll(
+                text,
+                poll=poll,
+                acting_user=auth.account,
+                visibility=VISIBILITY_IN[data.visibility],
+                in_reply_to=reply_to,
+            )
         return do_create_post(
             text,
             acting_user=auth.account,

@@ -5,7 +5,8 @@ entries by the ``fanout_post`` task, enqueued in that same transaction, in
 batches of ``FANOUT_BATCH`` followers (one INSERT and one short transaction
 each), so posting costs the same whatever the follower count. Authors with
 more followers than ``FANOUT_FOLLOWER_LIMIT`` are not fanned out; their posts
-are merged into home timelines on read (see ``queries.home_timeline``).
+are merged into home timelines on read (see ``queries.home_timeline``). A
+direct post goes to the accounts it mentions only, never to followers.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 
-from tidings.social.models import Follow, HomeEntry, Post, Visibility
+from tidings.social.models import Follow, HomeEntry, Mention, Post, Visibility
 from tidings.tasks import task
 
 BACKFILL_POSTS = 20
@@ -33,6 +34,8 @@ def fanout_post(post_id: int, after_follower_id: int = 0) -> int:
     the next batch is enqueued in the same transaction as this one's insert.
     """
     post = Post.objects.select_related("author").filter(id=post_id).first()
+    if post is not None and post.visibility == Visibility.DIRECT:
+        return _fanout_to_mentioned(post)
     if post is None or not fans_out(post.author.followers_count):
         return 0
     followers = list(
@@ -49,6 +52,16 @@ def fanout_post(post_id: int, after_follower_id: int = 0) -> int:
         if len(followers) == FANOUT_BATCH:
             fanout_post.enqueue(post.id, followers[-1])
     return len(followers)
+
+
+def _fanout_to_mentioned(post: Post) -> int:
+    """A direct post reaches the home timelines of the accounts it mentions, and no one else's."""
+    mentioned = list(Mention.objects.filter(post_id=post.id).values_list("account_id", flat=True))
+    HomeEntry.objects.bulk_create(
+        [HomeEntry(owner_id=m, post_id=post.id, author_id=post.author_id) for m in mentioned],
+        ignore_conflicts=True,
+    )
+    return len(mentioned)
 
 
 def schedule_fanout(post: Post) -> None:

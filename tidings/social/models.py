@@ -119,6 +119,7 @@ class Visibility(models.TextChoices):
     PUBLIC = "public", "Public"
     UNLISTED = "unlisted", "Unlisted"
     FOLLOWERS = "followers", "Followers only"
+    DIRECT = "direct", "Mentioned people only"
 
 
 class Post(models.Model):
@@ -319,6 +320,7 @@ class NotificationKind(models.TextChoices):
     FAVOURITE = "favourite", "Favourite"
     LEGAL = "legal", "Legal notice"
     UPDATE = "update", "A reposted post was edited"
+    POLL = "poll", "Poll ended"
 
 
 class Notification(models.Model):
@@ -362,5 +364,6 @@ class Marker(models.Model):
         ]
 
 
-from tidings.social.models_edits import PostEdit  # noqa: E402,F401
 from tidings.social.models_accountdel import AccountDeletion  # noqa: E402, F401
+from tidings.social.models_direct import *  # noqa: E402, F403  (conversations and polls)
+from tidings.social.models_edits import PostEdit  # noqa: E402,F401

@@ -30,6 +30,7 @@ from tidings.visibility.policy import (
     withheld_notices,
     withheld_post_for,
 )
+from tidings.visibility.polls import access_poll
 from tidings.visibility.viewer import Viewer, anonymous_viewer, viewer_for_account
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "access_account",
     "access_account_to_undo",
     "account_allowed",
+    "access_poll",
     "access_post",
     "anonymous_viewer",
     "can_view_account",

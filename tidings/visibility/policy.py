@@ -10,7 +10,9 @@ The rule, as it reads (:func:`post_allowed`, :func:`account_allowed`,
         no block either way, and in home and public lists no mute);
       - its privacy allows it (public and unlisted: everyone; followers-only:
         the author, the author's followers and the accounts it mentions;
-        public and hashtag timelines and search list public posts only);
+        direct ("mentioned people only"): the author and the accounts it
+        mentions, never followers as such; public and hashtag timelines and
+        search list public posts only);
       - it is not withheld for the viewer: neither the post nor its author's
         account is withheld in one of the viewer's countries (or everywhere);
         authors always see their own content;
@@ -94,7 +96,8 @@ _OPEN = (Visibility.PUBLIC, Visibility.UNLISTED)
 
 @dataclass
 class Grants:
-    """Which followers-only posts the viewer is granted: authors it follows, posts that mention it.
+    """Which followers-only and direct posts the viewer is granted: authors it follows (for
+    followers-only posts), posts that mention it.
 
     Built for a page at once (:meth:`for_posts`, two small queries at most) or
     looked up one at a time for a single object.
@@ -152,7 +155,9 @@ def _privacy_allows(viewer: Viewer, post: Post, grants: Grants) -> bool:
     me = viewer.account_id
     if me is None:
         return False
-    return post.author_id == me or grants.follows(post.author_id) or grants.is_mentioned_in(post.id)
+    if post.author_id == me or grants.is_mentioned_in(post.id):
+        return True
+    return post.visibility == Visibility.FOLLOWERS and grants.follows(post.author_id)
 
 
 def _withheld(viewer: Viewer, post: Post) -> bool:
@@ -417,7 +422,8 @@ def filter_visible_notifications(
 
 
 def _private_grants(viewer: Viewer, posts: list[Post]) -> tuple[set[int], set[int]]:
-    """(followed author ids, ids of posts mentioning the viewer) among others' followers-only posts."""
+    """(followed author ids, ids of posts mentioning the viewer) among others' followers-only
+    and direct posts."""
     me = viewer.account_id
     if me is None:
         return set(), set()
@@ -425,7 +431,7 @@ def _private_grants(viewer: Viewer, posts: list[Post]) -> tuple[set[int], set[in
         p
         for post in posts
         for p in (post, post.repost_of)
-        if p is not None and p.visibility == Visibility.FOLLOWERS and p.author_id != me
+        if p is not None and p.visibility not in _OPEN and p.author_id != me
     ]
     if not private:
         return set(), set()
@@ -434,9 +440,15 @@ def _private_grants(viewer: Viewer, posts: list[Post]) -> tuple[set[int], set[in
             follower_id=me, followee_id__in={p.author_id for p in private}
         ).values_list("followee_id", flat=True)
     )
+    # A follow grants a followers-only post without asking; a direct post needs the mention.
     mentioned = set(
         Mention.objects.filter(
-            account_id=me, post_id__in={p.id for p in private if p.author_id not in followed}
+            account_id=me,
+            post_id__in={
+                p.id
+                for p in private
+                if p.author_id not in followed or p.visibility == Visibility.DIRECT
+            },
         ).values_list("post_id", flat=True)
     )
     return followed, mentioned
@@ -473,7 +485,13 @@ def _privacy_q(viewer: Viewer, prefix: str = "") -> Q:
         Follow.objects.filter(follower_id=me, followee_id=OuterRef(f"{prefix}author_id"))
     )
     mentioned = Exists(Mention.objects.filter(post_id=OuterRef(f"{prefix}id"), account_id=me))
-    return open_to_all | Q(**{f"{prefix}author_id": me}) | follows_author | mentioned
+    followers_only = Q(**{f"{prefix}visibility": Visibility.FOLLOWERS})
+    return (
+        open_to_all
+        | Q(**{f"{prefix}author_id": me})
+        | (followers_only & follows_author)
+        | mentioned
+    )
 
 
 def _withheld_ref(viewer: Viewer, kind: str, ref: str) -> Q:

@@ -28,6 +28,7 @@ from tidings.lib.countries import withheld_where
 from tidings.lib.images import avatar_path
 from tidings.social.models import Account, AccountKind, Post, Visibility
 from tidings.social.queries import ViewerFlags
+from tidings.social.queries_direct import PollView, polls_for
 from tidings.social.text import render_post_html
 from tidings.visibility import Viewer, can_view_account, withheld_extension, withheld_notices
 
@@ -182,6 +183,7 @@ class CardContext:
     flags: ViewerFlags | None
     here: str
     csrf_token: str
+    polls: dict[int, PollView] | None = None
 
     def csrf_input(self) -> str:
         """The ``{% csrf_token %}`` tag's output."""
@@ -264,9 +266,12 @@ def post_actions(target: Post, page: CardContext, urls: _Routes | None = None) -
     hidden_inputs = (
         f'{page.csrf_input()}<input type="hidden" name="next" value="{escape(page.here)}">'
     )
-    if target.visibility == Visibility.FOLLOWERS:
+    if target.visibility in (Visibility.FOLLOWERS, Visibility.DIRECT):
+        kind = (
+            "Followers-only posts" if target.visibility == Visibility.FOLLOWERS else "Direct posts"
+        )
         out.append(
-            '  <span class="action action--disabled" title="Followers-only posts cannot be '
+            f'  <span class="action action--disabled" title="{kind} cannot be '
             'reposted"><span aria-hidden="true">⟲</span> <span class="action__label">Repost'
             f"</span> {_count(target.reposts_count)}</span>\n"
         )
@@ -382,6 +387,11 @@ def post_card(post: Post, page: CardContext, *, highlight: bool = False) -> str:
             '        <span class="badge badge--private" title="Only followers can see this">'
             "Followers only</span>\n"
         )
+    elif target.visibility == Visibility.DIRECT:
+        out.append(
+            '        <span class="badge badge--direct" title="Only the people it mentions can see '
+            'this">Direct · mentioned people only</span>\n'
+        )
     elif target.visibility == Visibility.UNLISTED:
         out.append(
             '        <span class="badge" title="Not listed on public timelines">Unlisted</span>\n'
@@ -400,9 +410,65 @@ def post_card(post: Post, page: CardContext, *, highlight: bool = False) -> str:
     out.append(
         f'      <div class="post__text{" post__text--large" if highlight else ""}">'
         f"{render_post_html(target.text or '')}</div>\n"
+        f"      {poll_block(target, page)}"
         f"      {post_actions(target, page, urls)}\n"
         "    </div>\n"
         "  </div>\n"
         "</article>"
     )
     return "".join(out)
+
+
+def poll_block(target: Post, page: CardContext) -> str:
+    """A post's poll: a vote form (works without JS) while the viewer may vote, else the results."""
+    if page.polls is None:  # a card on its own: load its poll (a page loads them all at once)
+        if page.viewer is None:
+            return ""
+        page.polls = polls_for(page.viewer, [target])
+    view = page.polls.get(target.id)
+    if view is None or page.viewer is None:
+        return ""
+    viewer = page.viewer
+    poll = view.poll
+    can_vote = viewer.account_id is not None and not view.voted and not view.expired
+    status = (
+        "Closed" if view.expired else f"Ends {escape(reltime_until(poll.expires_at, viewer.now))}"
+    )
+    voters = f"{poll.voters_count} {'person' if poll.voters_count == 1 else 'people'}"
+    footer = f'<p class="poll__meta muted">{voters} · {status}</p>'
+    if can_vote:
+        url = escape(reverse("web:poll_vote", args=[poll.id]))
+        kind = "checkbox" if poll.multiple else "radio"
+        options = "".join(
+            f'<label class="poll__option"><input type="{kind}" name="choices" '
+            f'value="{o.position}"> {escape(o.title)}</label>'
+            for o in view.options
+        )
+        return (
+            f'<form class="poll" method="post" action="{url}">'
+            f'{page.csrf_input()}<input type="hidden" name="next" value="{escape(page.here)}">'
+            f'<fieldset><legend class="visually-hidden">Poll</legend>{options}</fieldset>'
+            f'<button type="submit" class="button button--secondary">Vote</button>{footer}</form>\n'
+        )
+    totals = view.show_totals(viewer)
+    rows = []
+    for o in view.options:
+        share = round(100 * o.votes_count / poll.votes_count) if poll.votes_count else 0
+        mine = o.position in view.own_votes
+        shown = f"{share}%" if totals else ""
+        rows.append(
+            f'<li class="poll__result{" poll__result--mine" if mine else ""}">'
+            f'<span class="poll__share">{shown}</span> {escape(o.title)}'
+            f"{' <span class=badge>your vote</span>' if mine else ''}</li>"
+        )
+    return f'<div class="poll"><ul class="poll__results">{"".join(rows)}</ul>{footer}</div>\n'
+
+
+def reltime_until(moment: datetime, now: datetime | None = None) -> str:
+    """When a future moment comes, short: "in 5m", "in 3h", "in 2d"."""
+    seconds = (moment - (now or timezone.now())).total_seconds()
+    if seconds < 3600:
+        return f"in {max(1, int(seconds // 60))}m"
+    if seconds < 86400:
+        return f"in {int(seconds // 3600)}h"
+    return f"in {int(seconds // 86400)}d"

@@ -8,6 +8,15 @@ from tidings.social.actions.accounts import (
     do_unsuspend_account,
     do_update_profile,
 )
+from tidings.social.actions.direct import (  # noqa: F401  (direct messages and polls)
+    PollSpec,
+    check_poll,
+    do_create_post_with_poll,
+    do_end_polls,
+    do_hide_conversation,
+    do_read_conversation,
+    do_vote,
+)
 from tidings.social.actions.edits import do_edit_post
 from tidings.social.actions.graph import (
     do_authorize_follow_request,

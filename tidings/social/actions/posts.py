@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tidings.audit.chain import record_event
 from tidings.lib.errors import InvalidInput, NotPermitted
+from tidings.social.conversations import track_conversation
 from tidings.social.fanout import schedule_fanout
 from tidings.social.models import (
     POST_MAX_LENGTH,
@@ -100,7 +101,7 @@ def do_create_post(
     )
     post.save(force_insert=True)
     _link_hashtags(post)
-    mentioned = _link_mentions(post)
+    mentioned = all_mentioned = _link_mentions(post)
     Account.objects.filter(id=acting_user.id).update(
         posts_count=F("posts_count") + 1, last_post_at=post.created_at
     )
@@ -116,6 +117,8 @@ def do_create_post(
     notify(
         NotificationKind.MENTION, recipient_ids=mentioned, actor_id=acting_user.id, post_id=post.id
     )
+    if visibility == Visibility.DIRECT:
+        track_conversation(post, mentioned_ids=all_mentioned)
     record_event(
         "post.create",
         actor_id=acting_user.id,
@@ -196,6 +199,8 @@ def do_repost(post: Post, *, acting_user: Account) -> Post:
     original = _original(post)
     if original.visibility == Visibility.FOLLOWERS:
         raise InvalidInput("A followers-only post cannot be reposted.")
+    if original.visibility == Visibility.DIRECT:
+        raise InvalidInput("A direct message cannot be reposted.")
     existing = Post.objects.filter(author=acting_user, repost_of=original).first()
     if existing is not None:
         return existing

@@ -83,11 +83,13 @@ def _card_context(context: Context) -> cards.CardContext:
     flags = context.get("flags")
     here = context.get("here")
     token = context.get("csrf_token")
+    polls = context.get("polls")
     return cards.CardContext(
         viewer=_viewer(context),
         flags=flags if isinstance(flags, ViewerFlags) else None,
         here="" if here is None else str(here),
         csrf_token=str(token) if token else "",
+        polls=polls if isinstance(polls, dict) else None,
     )
 
 

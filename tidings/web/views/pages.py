@@ -15,6 +15,7 @@ from tidings.social import queries
 from tidings.social import search as social_search
 from tidings.social.models import Post
 from tidings.social.notification_groups import notification_groups
+from tidings.social.queries_direct import polls_for
 from tidings.visibility import access_account, access_post
 from tidings.web.forms import ComposeForm
 from tidings.web.views.base import handles_errors, sign_in_required
@@ -37,6 +38,7 @@ def post_list_context(request: HttpRequest, posts: Sequence[Post], cursor: queri
     return {
         "posts": posts,
         "flags": queries.viewer_flags(request.viewer, posts),  # type: ignore[attr-defined]
+        "polls": polls_for(request.viewer, posts),  # type: ignore[attr-defined]
         "older_url": older_url(request, posts[-1].id if posts and full else None),
     }
 
