@@ -356,3 +356,6 @@ class Marker(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["account", "timeline"], name="marker_unique")
         ]
+
+
+from tidings.social.models_lists import *  # noqa: E402, F403

@@ -27,6 +27,7 @@ from tidings.social.models import (
     PostHashtag,
     Visibility,
 )
+from tidings.social.models_lists import Bookmark, Pin
 from tidings.visibility import (
     Listing,
     Viewer,
@@ -267,9 +268,17 @@ class ViewerFlags:
 
     favourited: frozenset[int]
     reposted: frozenset[int]
+    bookmarked: frozenset[int] = frozenset()
+    pinned: frozenset[int] = frozenset()
 
     def favourited_post(self, post: Post) -> bool:
         return (post.repost_of_id or post.id) in self.favourited
+
+    def bookmarked_post(self, post: Post) -> bool:
+        return (post.repost_of_id or post.id) in self.bookmarked
+
+    def pinned_post(self, post: Post) -> bool:
+        return post.id in self.pinned
 
     def reposted_post(self, post: Post) -> bool:
         return (post.repost_of_id or post.id) in self.reposted
@@ -281,9 +290,20 @@ def viewer_flags(viewer: Viewer, posts: Sequence[Post]) -> ViewerFlags:
     ids = {p.repost_of_id or p.id for p in posts}
     favourited = Favourite.objects.filter(account_id=viewer.account_id, post_id__in=ids)
     reposted = Post.objects.filter(author_id=viewer.account_id, repost_of_id__in=ids)
+    bookmarked = Bookmark.objects.filter(account_id=viewer.account_id, post_id__in=ids)
+    own = {p.id for p in posts if p.author_id == viewer.account_id and not p.repost_of_id}
+    pinned = (
+        Pin.objects.filter(account_id=viewer.account_id, post_id__in=own).values_list(
+            "post_id", flat=True
+        )
+        if own
+        else ()
+    )
     return ViewerFlags(
         frozenset(favourited.values_list("post_id", flat=True)),
         frozenset(reposted.values_list("repost_of_id", flat=True)),
+        frozenset(bookmarked.values_list("post_id", flat=True)),
+        frozenset(pinned),
     )
 
 
