@@ -18,8 +18,10 @@ from tidings.api import (
     admin_legal_dialogue,
     appeals,
     apps_oauth,
+    filters,
     follow_requests,
     instance,
+    lists,
     markers,
     notifications,
     portal,
@@ -74,6 +76,8 @@ for module in (
     admin_legal_dialogue,
     admin_legal_appeals,
     appeals,
+    lists,
+    filters,
 ):
     api.add_router("", module.router)
 api.add_decorator(rate_limit("api", by_account_or_ip, when=is_api_call), mode="view")
