@@ -268,3 +268,19 @@ def test_the_list_timeline_pages_with_link_headers_without_gaps(reader, bob, mak
     third = client.get(_next(second))
     seen = [s["id"] for page in (first, second, third) for s in page.json()]
     assert seen == [str(p.id) for p in reversed(posts)]
+
+
+def test_an_exclusive_list_keeps_its_members_posts_out_of_home_only(
+    reader, bob, carol, make_post, api_client
+):
+    client = api_client(reader)
+    made = client.post("/api/v1/lists", {"title": "Bob only", "exclusive": "true"}).json()
+    client.post(f"/api/v1/lists/{made['id']}/accounts", {"account_ids[]": [bob.id]})
+    by_bob, by_carol = make_post(bob, "bob's news"), make_post(carol, "carol's news")
+    home = [s["id"] for s in client.get("/api/v1/timelines/home").json()]
+    assert home == [str(by_carol.id)]
+    listed = [s["id"] for s in client.get(f"/api/v1/timelines/list/{made['id']}").json()]
+    assert listed == [str(by_bob.id)]
+    client.put(f"/api/v1/lists/{made['id']}", {"exclusive": False}, "application/json")
+    home = [s["id"] for s in client.get("/api/v1/timelines/home").json()]
+    assert home == [str(by_carol.id), str(by_bob.id)]

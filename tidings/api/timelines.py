@@ -9,7 +9,7 @@ from tidings.api.auth import optional_auth, require_user
 from tidings.api.pagination import PageQuery, cursor, json_response, paged_response
 from tidings.api.params import as_bool
 from tidings.api.serializers import Serializer
-from tidings.social.filtering import filter_posts
+from tidings.social.filtering import filter_posts, without_exclusive_list_members
 from tidings.social.models import Post
 from tidings.social.queries import hashtag_timeline, home_timeline, public_timeline
 from tidings.visibility import Viewer
@@ -23,18 +23,27 @@ class PublicQuery(PageQuery):
     only_media: str | None = None
 
 
-def _page(request: HttpRequest, viewer: Viewer, posts: list[Post], context: str) -> HttpResponse:
+def _page(
+    request: HttpRequest,
+    viewer: Viewer,
+    posts: list[Post],
+    context: str,
+    *,
+    ids: list[int] | None = None,
+) -> HttpResponse:
     """A page of posts with the viewer's filters for ``context`` applied; the cursor is the whole
     page's, so a page that filters hid entirely still leads on to the next."""
     shown, warned = filter_posts(viewer, context, posts)
     data = Serializer(request, viewer, filtered=warned).statuses(shown)
-    return paged_response(request, data, [p.id for p in posts])
+    return paged_response(request, data, ids if ids is not None else [p.id for p in posts])
 
 
 @router.get("/api/v1/timelines/home", summary="Home timeline")
 def home(request: HttpRequest, query: Query[PageQuery]) -> HttpResponse:
     auth = require_user(request, "read:statuses")
-    return _page(request, auth.viewer, home_timeline(auth.viewer, cursor(request)), "home")
+    posts = home_timeline(auth.viewer, cursor(request))
+    shown = without_exclusive_list_members(auth.viewer, posts)
+    return _page(request, auth.viewer, shown, "home", ids=[p.id for p in posts])
 
 
 @router.get("/api/v1/timelines/public", summary="Public timeline")

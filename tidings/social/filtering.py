@@ -5,6 +5,7 @@ Filters are the viewer's own choice, not a visibility rule: they run after
 removes a matching post; a ``warn`` filter keeps it with the matches, which
 the API puts in ``filtered`` and the web shows as a collapsed "Filtered:" card.
 A filter past its ``expires_at`` matches nothing, by the clock at read time.
+The home timeline also leaves out members of the viewer's ``exclusive`` lists.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tidings.social.models import Post
-from tidings.social.models_lists import Filter, FilterAction
+from tidings.social.models_lists import Filter, FilterAction, ListMember
 from tidings.visibility import Viewer
 
 
@@ -112,6 +113,21 @@ class ViewerFilters:
             if found:
                 warned[post.id] = found
         return kept, warned
+
+
+def without_exclusive_list_members(viewer: Viewer, posts: Sequence[Post]) -> list[Post]:
+    """The home page ``posts`` less those by members of the viewer's ``exclusive`` lists (they
+    are read in the list instead). One query; nothing for anonymous viewers."""
+    if viewer.account_id is None or not posts:
+        return list(posts)
+    members = set(
+        ListMember.objects.filter(
+            list__owner_id=viewer.account_id,
+            list__exclusive=True,
+            account_id__in={p.author_id for p in posts},
+        ).values_list("account_id", flat=True)
+    )
+    return [p for p in posts if p.author_id not in members]
 
 
 def filter_posts(

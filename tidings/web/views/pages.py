@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 
 from tidings.social import queries
 from tidings.social import search as social_search
-from tidings.social.filtering import filter_posts
+from tidings.social.filtering import filter_posts, without_exclusive_list_members
 from tidings.social.models import Post
 from tidings.social.queries_lists import pinned_posts
 from tidings.visibility import access_account, access_post
@@ -69,6 +69,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "empty_text": "Nothing here yet. Follow people to see their posts, or write one.",
         **post_list_context(request, posts, cursor, "home"),
     }
+    context["posts"] = without_exclusive_list_members(request.viewer, context["posts"])  # type: ignore[attr-defined]
     return render(request, "web/timeline.html", context)
 
 
