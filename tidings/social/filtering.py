@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.utils import timezone
 
 from tidings.social.models import Post
@@ -56,33 +56,53 @@ class _Compiled:
 
 @dataclass
 class ViewerFilters:
-    """The viewer's filters active in one context, compiled once per request."""
+    """The viewer's filters active in one context, compiled once per request; for the home
+    timeline also the members of its ``exclusive`` lists (read there instead)."""
 
     compiled: list[_Compiled] = field(default_factory=list)
+    exclusive: frozenset[int] = frozenset()
 
     @classmethod
-    def load(cls, viewer: Viewer, context: str) -> ViewerFilters:
-        """The filters of ``viewer`` for ``context`` (none for anonymous viewers); two queries."""
+    def load(cls, viewer: Viewer, context: str, *, exclusive: bool = False) -> ViewerFilters:
+        """The filters of ``viewer`` for ``context`` (none for anonymous viewers). One query when
+        the viewer has no filter (the usual case), with ``exclusive`` members in the same one."""
         if viewer.account_id is None:
             return cls()
         now = timezone.now()
-        filters = (
-            Filter.objects.filter(account_id=viewer.account_id)
-            .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-            .prefetch_related("keywords", "statuses")
-            .order_by("id")
+        active = Filter.objects.filter(account_id=viewer.account_id).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now)
         )
+        ids = active.annotate(kind=Value("f")).values_list("id", "kind")
+        if exclusive:
+            members = (
+                ListMember.objects.filter(list__owner_id=viewer.account_id, list__exclusive=True)
+                .annotate(kind=Value("x"))
+                .values_list("account_id", "kind")
+            )
+            ids = ids.union(members, all=True)
+        rows = list(ids)
+        filter_ids = [i for i, kind in rows if kind == "f"]
+        members_found = frozenset(i for i, kind in rows if kind == "x")
         compiled = []
-        for f in filters:
-            if context not in (f.context or []):
-                continue
-            keywords = [
-                (k.keyword, re.compile(keyword_pattern(k.keyword, k.whole_word), re.IGNORECASE))
-                for k in f.keywords.all()
-            ]
-            statuses = {s.post_id: str(s.id) for s in f.statuses.all()}
-            compiled.append(_Compiled(f, keywords, statuses))
-        return cls(compiled)
+        if filter_ids:
+            loaded = Filter.objects.filter(id__in=filter_ids).prefetch_related(
+                "keywords", "statuses"
+            )
+            for f in loaded.order_by("id"):
+                if context not in (f.context or []):
+                    continue
+                keywords = [
+                    (k.keyword, re.compile(keyword_pattern(k.keyword, k.whole_word), re.IGNORECASE))
+                    for k in f.keywords.all()
+                ]
+                statuses = {st.post_id: str(st.id) for st in f.statuses.all()}
+                compiled.append(_Compiled(f, keywords, statuses))
+        return cls(compiled, members_found)
+
+    def without_exclusive(self, posts: Sequence[Post]) -> list[Post]:
+        """``posts`` less those by members of the viewer's exclusive lists (loaded with
+        ``exclusive=True``)."""
+        return [p for p in posts if p.author_id not in self.exclusive]
 
     def __bool__(self) -> bool:
         return bool(self.compiled)
@@ -113,21 +133,6 @@ class ViewerFilters:
             if found:
                 warned[post.id] = found
         return kept, warned
-
-
-def without_exclusive_list_members(viewer: Viewer, posts: Sequence[Post]) -> list[Post]:
-    """The home page ``posts`` less those by members of the viewer's ``exclusive`` lists (they
-    are read in the list instead). One query; nothing for anonymous viewers."""
-    if viewer.account_id is None or not posts:
-        return list(posts)
-    members = set(
-        ListMember.objects.filter(
-            list__owner_id=viewer.account_id,
-            list__exclusive=True,
-            account_id__in={p.author_id for p in posts},
-        ).values_list("account_id", flat=True)
-    )
-    return [p for p in posts if p.author_id not in members]
 
 
 def filter_posts(

@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 
 from tidings.social import queries
 from tidings.social import search as social_search
-from tidings.social.filtering import filter_posts, without_exclusive_list_members
+from tidings.social.filtering import ViewerFilters, filter_posts
 from tidings.social.models import Post
 from tidings.social.queries_lists import pinned_posts
 from tidings.visibility import access_account, access_post
@@ -37,17 +37,25 @@ def post_list_context(
     posts: Sequence[Post],
     cursor: queries.Cursor,
     filter_context: str | None = None,
+    *,
+    exclusive: bool = False,
 ) -> dict:
     """Posts plus what the viewer did to them, and the link to the next page if it is full.
 
     With ``filter_context``, the viewer's filters for it apply: hidden posts go, warned ones
-    come with their filter titles (``filtered``); the next page follows the whole page.
+    come with their filter titles (``filtered``); the next page follows the whole page. With
+    ``exclusive`` (home), members of the viewer's exclusive lists are left out too.
     """
     full = len(posts) >= cursor.limit
     last = posts[-1].id if posts and full else None
     filtered: dict[int, list[str]] = {}
     if filter_context is not None:
-        posts, warned = filter_posts(request.viewer, filter_context, posts)  # type: ignore[attr-defined]
+        filters = ViewerFilters.load(
+            request.viewer,  # type: ignore[attr-defined]
+            filter_context,
+            exclusive=exclusive,
+        )
+        posts, warned = filters.apply(filters.without_exclusive(posts))
         filtered = {i: [m.filter.title for m in found] for i, found in warned.items()}
     return {
         "posts": posts,
@@ -67,9 +75,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "heading": "Home",
         "compose_form": ComposeForm(),
         "empty_text": "Nothing here yet. Follow people to see their posts, or write one.",
-        **post_list_context(request, posts, cursor, "home"),
+        **post_list_context(request, posts, cursor, "home", exclusive=True),
     }
-    context["posts"] = without_exclusive_list_members(request.viewer, context["posts"])  # type: ignore[attr-defined]
     return render(request, "web/timeline.html", context)
 
 
