@@ -202,3 +202,26 @@ def test_a_page_hidden_entirely_by_filters_still_leads_to_the_next(timeline, bob
     nxt = first["Link"].split(";")[0].strip("<>").replace("http://testserver", "")
     ids = [s["id"] for s in client.get(nxt).json()]
     assert ids == [str(posts["spoiler"].id), str(posts["plain"].id)]
+
+
+def test_notifications_about_hidden_posts_go_and_warned_ones_say_why(
+    alice, bob, make_post, api_client, run_on_commit
+):
+    with run_on_commit():
+        make_post(bob, "@alice crypto deal for you")
+        make_post(bob, "@alice the finale spoiler")
+        make_post(bob, "@alice lunch?")
+    client = api_client(alice)
+    _make(client, context=["notifications"])
+    _make(
+        client,
+        title="Scams",
+        context=["notifications"],
+        filter_action="hide",
+        keywords_attributes=[{"keyword": "crypto"}],
+    )
+    notes = client.get("/api/v1/notifications").json()
+    texts = [n["status"]["content"] for n in notes]
+    assert not any("crypto" in t for t in texts) and len(notes) == 2
+    warned = [n["status"]["filtered"] for n in notes if "finale" in n["status"]["content"]]
+    assert warned[0][0]["filter"]["title"] == "Spoilers"

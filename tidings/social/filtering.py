@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q, Value
 from django.utils import timezone
 
-from tidings.social.models import Post
+from tidings.social.models import Notification, NotificationKind, Post
 from tidings.social.models_lists import Filter, FilterAction, ListMember
 from tidings.visibility import Viewer
 
@@ -132,6 +132,27 @@ class ViewerFilters:
             kept.append(post)
             if found:
                 warned[post.id] = found
+        return kept, warned
+
+    def apply_to_notifications(
+        self, rows: Sequence[Notification]
+    ) -> tuple[list[Notification], dict[int, list[FilterMatch]]]:
+        """Notifications less those about a post a ``hide`` filter matches (a legal notice about
+        the viewer's own post always stays), and the warn matches by post id."""
+        if not self.compiled:
+            return list(rows), {}
+        kept: list[Notification] = []
+        warned: dict[int, list[FilterMatch]] = {}
+        for row in rows:
+            if row.post is None or row.kind == NotificationKind.LEGAL:
+                kept.append(row)
+                continue
+            found = self.matches(row.post)
+            if any(m.hides for m in found):
+                continue
+            kept.append(row)
+            if found:
+                warned[row.post.id] = found
         return kept, warned
 
 
