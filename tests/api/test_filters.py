@@ -225,3 +225,36 @@ def test_notifications_about_hidden_posts_go_and_warned_ones_say_why(
     assert not any("crypto" in t for t in texts) and len(notes) == 2
     warned = [n["status"]["filtered"] for n in notes if "finale" in n["status"]["content"]]
     assert warned[0][0]["filter"]["title"] == "Spoilers"
+
+
+def test_keywords_can_come_as_form_fields_as_some_apps_send_them(alice, api_client):
+    client = api_client(alice)
+    made = client.post(
+        "/api/v2/filters",
+        {
+            "title": "Form",
+            "context[]": ["home"],
+            "keywords_attributes[0][keyword]": "alpha",
+            "keywords_attributes[0][whole_word]": "false",
+            "keywords_attributes[1][keyword]": "beta",
+        },
+    ).json()
+    assert [(k["keyword"], k["whole_word"]) for k in made["keywords"]] == [
+        ("alpha", False),
+        ("beta", True),
+    ]
+
+
+def test_a_keyword_of_someone_elses_filter_cannot_be_changed_through_mine(alice, bob, api_client):
+    theirs = _make(api_client(bob)).json()
+    mine = _make(api_client(alice)).json()
+    answer = api_client(alice).put(
+        f"/api/v2/filters/{mine['id']}",
+        {"keywords_attributes": [{"id": theirs["keywords"][0]["id"], "keyword": "mine now"}]},
+        content_type="application/json",
+    )
+    assert answer.status_code == 422
+    assert (
+        api_client(bob).get(f"/api/v2/filters/{theirs['id']}").json()["keywords"][0]["keyword"]
+        == "finale"
+    )

@@ -111,3 +111,21 @@ def test_filters_are_made_and_deleted_on_the_filters_page(signed_in, alice):
     assert refused.status_code == 422 and "Context can&#x27;t be blank" in page_text(refused)
     client.post(f"/settings/filters/{made.id}/delete")
     assert not Filter.objects.exists()
+
+
+def test_notification_filters_hide_or_collapse_notifications_on_the_web(
+    signed_in, alice, bob, make_post, run_on_commit
+):
+    with run_on_commit():
+        make_post(bob, "@alice crypto offer")
+        make_post(bob, "@alice finale talk")
+    do_create_filter(
+        "Spoilers", context=["notifications"], keywords=[("finale", True)], acting_user=alice
+    )
+    do_create_filter(
+        "Scams", context=["notifications"], action="hide", keywords=[("crypto", True)],
+        acting_user=alice,
+    )  # fmt: skip
+    page = page_text(signed_in(alice).get("/notifications"))
+    assert "crypto offer" not in page
+    assert "Filtered: Spoilers" in page and "finale talk" in page

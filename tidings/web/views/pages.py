@@ -213,13 +213,14 @@ def notifications(request: HttpRequest) -> HttpResponse:
     viewer = request.viewer  # type: ignore[attr-defined]
     cursor = queries.Cursor.from_params(request.GET)
     rows = queries.notifications(viewer, cursor)
+    last = rows[-1].id if rows and len(rows) >= cursor.limit else None
+    rows, warned = ViewerFilters.load(viewer, "notifications").apply_to_notifications(rows)
     posts = [n.post for n in rows if n.post is not None]
     context = {
         "notifications": rows,
+        "filtered": {i: [m.filter.title for m in found] for i, found in warned.items()},
         "flags": queries.viewer_flags(viewer, posts),
-        "older_url": older_url(
-            request, rows[-1].id if rows and len(rows) >= cursor.limit else None
-        ),
+        "older_url": older_url(request, last),
         "pending_follow_requests": queries.follow_requests_count(viewer),
     }
     return render(request, "web/notifications.html", context)
