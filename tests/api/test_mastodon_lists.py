@@ -45,6 +45,9 @@ def test_a_list_is_made_filled_and_read_as_a_timeline(new_user):
     other.status_post("not on the list")
     assert [s.id for s in owner.timeline_list(made)] == [written.id]
     assert [lst.title for lst in owner.account_lists(member.me())] == ["Reporters"]
+    owner.list_accounts_delete(made, [member.me()])
+    assert owner.list_accounts(made) == []
+    owner.list_accounts_add(made, [member.me()])
     renamed = owner.list_update(made, title="Field reporters")
     assert renamed.title == "Field reporters"
     with pytest.raises(MastodonNotFoundError):
