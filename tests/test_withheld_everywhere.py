@@ -21,13 +21,18 @@ from tidings.legal.actions.withholding import do_withhold
 from tidings.legal.models import Withholding
 from tidings.social.actions import (
     check_poll,
+    do_add_list_accounts,
+    do_bookmark,
+    do_create_list,
     do_create_post_with_poll,
     do_favourite,
     do_follow,
+    do_pin,
     do_repost,
     do_update_profile,
 )
 from tidings.social.models import Account, FollowRequest, Post
+from tidings.social.models_lists import AccountList
 
 WITHHELD_ACCOUNT_TEXT = "Kisan tractor rally wheatfield"
 WITHHELD_POST_TEXT = "Reporter border dispatch barricade"
@@ -51,6 +56,7 @@ class Scenario:
     repost_by_withheld_account: Post
     direct_from_withheld_account: Post
     withheld_poll_post: Post
+    account_list: AccountList
 
 
 @pytest.fixture(autouse=True)
@@ -90,6 +96,14 @@ def scenario(make_account, make_post, run_on_commit) -> Scenario:
         withheld_poll_post = do_create_post_with_poll(
             f"{WITHHELD_POST_TEXT} poll", poll=check_poll(["yes", "no"], 3600), acting_user=reporter
         )
+    # What the viewer keeps (bookmarks, a list) and the authors pin, made before the orders.
+    for post in (account_post, withheld_post, kept_post, post_repost):
+        do_bookmark(post, acting_user=viewer)
+    account_list = do_create_list("Farm beat", acting_user=viewer)
+    do_add_list_accounts(account_list, [kisan, reporter, amrit], acting_user=viewer)
+    do_pin(withheld_post, acting_user=reporter)
+    do_pin(kept_post, acting_user=reporter)
+    do_pin(account_post, acting_user=kisan)
     do_withhold(account=kisan, countries=["IN"], reason="order", acting_user=legal)
     do_withhold(post=withheld_post, countries=["IN"], reason="order", acting_user=legal)
     do_withhold(post=withheld_poll_post, countries=["IN"], reason="order", acting_user=legal)
@@ -108,6 +122,7 @@ def scenario(make_account, make_post, run_on_commit) -> Scenario:
         repost_by_withheld_account,
         direct_from_withheld_account,
         withheld_poll_post,
+        account_list,
     )
 
 
@@ -183,6 +198,16 @@ LISTS: dict[str, tuple[str, Path]] = {
         "api",
         lambda s: f"/api/v1/statuses/{s.kept_post.id}/reblogged_by",
     ),
+    # What the viewer keeps, and what authors pin
+    "web bookmarks": ("web", lambda s: "/bookmarks"),
+    "web list timeline": ("web", lambda s: f"/lists/{s.account_list.id}"),
+    "api bookmarks": ("api", lambda s: "/api/v1/bookmarks"),
+    "api list timeline": ("api", lambda s: f"/api/v1/timelines/list/{s.account_list.id}"),
+    "api list members": ("api", lambda s: f"/api/v1/lists/{s.account_list.id}/accounts"),
+    "api pinned statuses of the reporter": (
+        "api",
+        lambda s: f"/api/v1/accounts/{s.reporter.id}/statuses?pinned=true",
+    ),
 }
 
 DIRECT: dict[str, tuple[str, Path]] = {
@@ -217,6 +242,14 @@ DIRECT: dict[str, tuple[str, Path]] = {
         lambda s: "/api/v1/accounts/lookup?acct=kisanvoice",
     ),
     "api withheld account's statuses": ("api", lambda s: f"/api/v1/accounts/{s.kisan.id}/statuses"),
+    "api withheld account's pinned statuses": (
+        "api",
+        lambda s: f"/api/v1/accounts/{s.kisan.id}/statuses?pinned=true",
+    ),
+    "api lists holding the withheld account": (
+        "api",
+        lambda s: f"/api/v1/accounts/{s.kisan.id}/lists",
+    ),
     "api withheld account's followers": (
         "api",
         lambda s: f"/api/v1/accounts/{s.kisan.id}/followers",

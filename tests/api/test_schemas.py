@@ -52,6 +52,19 @@ APPLICATION = {
     "name": str, "website": (str, type(None)), "scopes": list, "redirect_uris": list,
     "client_id": str, "client_secret": str,
 }  # fmt: skip
+LIST = {"id": str, "title": str, "replies_policy": str, "exclusive": bool}
+FILTER = {
+    "id": str, "title": str, "context": list, "expires_at": (str, type(None)),
+    "filter_action": str, "keywords": list, "statuses": list,
+}  # fmt: skip
+FILTER_KEYWORD = {"id": str, "keyword": str, "whole_word": bool}
+FILTER_RESULT = {
+    "filter": dict, "keyword_matches": (list, type(None)), "status_matches": (list, type(None)),
+}  # fmt: skip
+FILTER_V1 = {
+    "id": str, "phrase": str, "context": list, "whole_word": bool,
+    "expires_at": (str, type(None)), "irreversible": bool,
+}  # fmt: skip
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
 
@@ -192,8 +205,37 @@ def test_the_openapi_document_covers_every_endpoint():
         "/api/v1/notifications/clear", "/api/v2/search", "/api/v1/trends/tags",
         "/api/v1/instance", "/api/v2/instance", "/api/v1/custom_emojis", "/nodeinfo/2.0",
         "/.well-known/nodeinfo",
+        "/api/v1/bookmarks", "/api/v1/statuses/{status_id}/bookmark",
+        "/api/v1/statuses/{status_id}/unbookmark", "/api/v1/statuses/{status_id}/pin",
+        "/api/v1/statuses/{status_id}/unpin", "/api/v1/lists", "/api/v1/lists/{list_id}",
+        "/api/v1/lists/{list_id}/accounts", "/api/v1/accounts/{account_id}/lists",
+        "/api/v1/timelines/list/{list_id}", "/api/v1/filters", "/api/v2/filters",
+        "/api/v2/filters/{filter_id}", "/api/v2/filters/{filter_id}/keywords",
+        "/api/v2/filters/{filter_id}/statuses", "/api/v2/filters/keywords/{keyword_id}",
+        "/api/v2/filters/statuses/{status_id}",
     ]  # fmt: skip
     missing = [p for p in expected if p not in document["paths"]]
     assert not missing
     body = document["paths"]["/api/v1/statuses"]["post"]["requestBody"]["content"]
     assert {"application/json", "application/x-www-form-urlencoded"} <= set(body)
+
+
+def test_list_filter_keyword_and_filter_result(world):
+    bob = world["bob"]
+    made = bob.post("/api/v1/lists", {"title": "Friends"}).json()
+    assert_shape(made, LIST)
+    assert_shape(bob.get("/api/v1/lists").json()[0], LIST)
+    body = {
+        "title": "Hello words",
+        "context": ["home"],
+        "filter_action": "warn",
+        "keywords_attributes": [{"keyword": "hello"}],
+    }
+    made = bob.post("/api/v2/filters", body, content_type="application/json").json()
+    assert_shape(made, FILTER)
+    assert_shape(made["keywords"][0], FILTER_KEYWORD)
+    assert_shape(bob.get("/api/v1/filters").json()[0], FILTER_V1)
+    home = bob.get("/api/v1/timelines/home").json()
+    result = next(s["filtered"][0] for s in home if s["filtered"])
+    assert_shape(result, FILTER_RESULT)
+    assert set(result["filter"]) == {"id", "title", "context", "expires_at", "filter_action"}

@@ -29,16 +29,17 @@ def test_a_script_in_a_post_or_a_name_is_shown_as_text(client, make_account, mak
     assert "<b>" not in card
 
 
-def test_a_signed_in_reader_gets_repost_and_favourite_buttons_driven_by_htmx(
+def test_a_signed_in_reader_gets_repost_favourite_and_bookmark_buttons_driven_by_htmx(
     signed_in, alice, bob, make_post
 ):
     post = make_post(alice, "hello readers")
     card = _card(page_text(signed_in(bob).get("/public")), post.id)
     assert f'hx-post="/posts/{post.id}/repost"' in card
     assert f'hx-post="/posts/{post.id}/favourite"' in card
-    assert card.count('hx-target="closest .post-actions"') == 2
-    assert card.count('aria-pressed="false"') == 2
-    assert card.count('name="csrfmiddlewaretoken"') == 2
+    assert f'hx-post="/posts/{post.id}/bookmark"' in card
+    assert card.count('hx-target="closest .post-actions"') == 3
+    assert card.count('aria-pressed="false"') == 3
+    assert card.count('name="csrfmiddlewaretoken"') == 3
     assert 'aria-label="Reply (0 replies)"' in card
     assert "/delete" not in card
 

@@ -29,8 +29,10 @@ from tidings.social.actions import (
     do_update_profile,
 )
 from tidings.social.actions.registration import do_register_account
+from tidings.social.filtering import filter_posts
 from tidings.social.queries import follow_list, profile_timeline, relationship
 from tidings.social.queries import relationships as relationships_of
+from tidings.social.queries_lists import pinned_posts
 from tidings.social.search import search_accounts
 from tidings.visibility import access_account, access_account_to_undo
 
@@ -185,8 +187,11 @@ def account_statuses(
 ) -> HttpResponse:
     auth = optional_auth(request, "read:statuses")
     account = access_account(auth.viewer, account_id, by_id=True)
-    if as_bool(query.pinned) or as_bool(query.only_media):
-        return json_response([])  # no pinned posts or media yet
+    if as_bool(query.only_media):
+        return json_response([])  # no media yet
+    if as_bool(query.pinned):
+        pinned = pinned_posts(auth.viewer, account) if query.max_id is None else []
+        return json_response(Serializer(request, auth.viewer).statuses(pinned))
     posts = profile_timeline(
         auth.viewer,
         account,
@@ -197,7 +202,8 @@ def account_statuses(
     if query.tagged:
         tag = query.tagged.lstrip("#").lower()
         posts = [p for p in posts if tag in {h.lower() for h in _tags(p)}]
-    data = Serializer(request, auth.viewer).statuses(posts)
+    shown, warned = filter_posts(auth.viewer, "account", posts)
+    data = Serializer(request, auth.viewer, filtered=warned).statuses(shown)
     return paged_response(request, data, [p.id for p in posts])
 
 

@@ -20,8 +20,10 @@ from tidings.api import (
     apps_oauth,
     direct,
     edits,
+    filters,
     follow_requests,
     instance,
+    lists,
     markers,
     notification_groups,
     notifications,
@@ -80,6 +82,8 @@ for module in (
     admin_legal_appeals,
     appeals,
     direct,
+    lists,
+    filters,
 ):
     api.add_router("", module.router)
 api.add_decorator(rate_limit("api", by_account_or_ip, when=is_api_call), mode="view")

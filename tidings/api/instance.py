@@ -19,6 +19,7 @@ from tidings.social.models_direct import (
     POLL_MIN_EXPIRATION,
     POLL_OPTION_MAX_LENGTH,
 )
+from tidings.social.models_lists import PINS_PER_ACCOUNT
 from tidings.visibility import anonymous_viewer, visible_accounts
 
 router = Router(tags=["instance"])
@@ -63,7 +64,7 @@ def _configuration() -> dict[str, object]:
             "min_expiration": POLL_MIN_EXPIRATION,
             "max_expiration": POLL_MAX_EXPIRATION,
         },
-        "accounts": {"max_featured_tags": 0, "max_pinned_statuses": 0},
+        "accounts": {"max_featured_tags": 0, "max_pinned_statuses": PINS_PER_ACCOUNT},
     }
 
 
@@ -183,7 +184,7 @@ def nodeinfo(request: HttpRequest) -> HttpResponse:
     return response
 
 
-# -- lists apps ask for at start-up; empty here ---------------------------------
+# -- what apps ask for at start-up ---------------------------------
 
 
 @router.get("/api/v1/preferences", summary="Posting and reading preferences")
@@ -198,27 +199,3 @@ def preferences(request: HttpRequest) -> HttpResponse:
             "reading:expand:spoilers": False,
         }
     )
-
-
-@router.get("/api/v1/filters", summary="Filters (none)")
-def filters_v1(request: HttpRequest) -> HttpResponse:
-    require_user(request, "read:filters")
-    return json_response([])
-
-
-@router.get("/api/v2/filters", summary="Filters (none)")
-def filters_v2(request: HttpRequest) -> HttpResponse:
-    require_user(request, "read:filters")
-    return json_response([])
-
-
-@router.get("/api/v1/lists", summary="Lists (none)")
-def lists(request: HttpRequest) -> HttpResponse:
-    require_user(request, "read:lists")
-    return json_response([])
-
-
-@router.get("/api/v1/bookmarks", summary="Bookmarks (none)")
-def bookmarks(request: HttpRequest) -> HttpResponse:
-    require_user(request, "read:bookmarks")
-    return json_response([])

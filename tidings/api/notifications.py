@@ -10,6 +10,7 @@ from tidings.api.errors import ApiError
 from tidings.api.pagination import PageQuery, cursor, json_response, paged_response
 from tidings.api.serializers import Serializer
 from tidings.social.actions import do_clear_notifications
+from tidings.social.filtering import ViewerFilters
 from tidings.social.models import NotificationKind
 from tidings.social.queries import Cursor, notifications
 
@@ -48,8 +49,10 @@ def list_notifications(request: HttpRequest, query: Query[NotificationsQuery]) -
     rows = notifications(auth.viewer, cursor(request), kinds=kinds)
     if query.account_id:
         rows = [n for n in rows if str(n.actor_id) == query.account_id]
-    data = Serializer(request, auth.viewer).notifications(rows)
-    return paged_response(request, data, [n.id for n in rows])
+    ids = [n.id for n in rows]
+    rows, warned = ViewerFilters.load(auth.viewer, "notifications").apply_to_notifications(rows)
+    data = Serializer(request, auth.viewer, filtered=warned).notifications(rows)
+    return paged_response(request, data, ids)
 
 
 @router.post("/api/v1/notifications/clear", summary="Clear all notifications")

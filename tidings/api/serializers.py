@@ -20,7 +20,9 @@ from django.utils import timezone
 
 from tidings.lib.images import avatar_path
 from tidings.social.edits import Version
+from tidings.social.filtering import FilterMatch
 from tidings.social.models import Account, Hashtag, Notification, Post, Visibility
+from tidings.social.models_lists import AccountList, Filter, FilterKeyword, FilterStatus
 from tidings.social.notification_groups import NotificationGroup
 from tidings.social.queries import (
     Relationship,
@@ -78,6 +80,8 @@ class Serializer:
     flags: ViewerFlags = field(default_factory=lambda: ViewerFlags(frozenset(), frozenset()))
     mentioned: dict[str, Account] = field(default_factory=dict)
     polls: dict[int, PollView] = field(default_factory=dict)
+    #: The viewer's ``warn`` filter matches by post id (``tidings.social.filtering``).
+    filtered: dict[int, list[FilterMatch]] = field(default_factory=dict)
     # Per request: the same author appears many times on a page, and static URLs never change.
     _accounts: dict[int, dict[str, Any]] = field(default_factory=dict, repr=False)
     _static: dict[str, str] = field(default_factory=dict, repr=False)
@@ -255,9 +259,9 @@ class Serializer:
             "favourited": self.flags.favourited_post(post),
             "reblogged": self.flags.reposted_post(post),
             "muted": False,
-            "bookmarked": False,
-            "pinned": False,
-            "filtered": [],
+            "bookmarked": self.flags.bookmarked_post(post),
+            "pinned": self.flags.pinned_post(post),
+            "filtered": [self.filter_result(m) for m in self.filtered.get(post.id, ())],
         }
         withheld = withheld_extension(self.viewer, post, base=self.base)
         if withheld:
@@ -313,6 +317,55 @@ class Serializer:
     def conversations(self, entries: Sequence[ConversationEntry]) -> list[dict[str, Any]]:
         self.prepare([e.last_post for e in entries])
         return [self.conversation(e) for e in entries]
+
+    # -- what an account keeps for itself: lists and filters --------------------
+
+    def account_list(self, account_list: AccountList) -> dict[str, Any]:
+        return {
+            "id": str(account_list.id),
+            "title": account_list.title,
+            "replies_policy": account_list.replies_policy,
+            "exclusive": account_list.exclusive,
+        }
+
+    def filter_keyword(self, keyword: FilterKeyword) -> dict[str, Any]:
+        return {"id": str(keyword.id), "keyword": keyword.keyword, "whole_word": keyword.whole_word}
+
+    def filter_status(self, status: FilterStatus) -> dict[str, Any]:
+        return {"id": str(status.id), "status_id": str(status.post_id)}
+
+    def filter_v2(self, f: Filter, *, nested: bool = True) -> dict[str, Any]:
+        """Mastodon's v2 Filter; ``nested=False`` leaves out keywords and statuses (as in results)."""
+        data: dict[str, Any] = {
+            "id": str(f.id),
+            "title": f.title,
+            "context": list(f.context or []),
+            "expires_at": iso(f.expires_at),
+            "filter_action": f.action,
+        }
+        if nested:
+            data["keywords"] = [self.filter_keyword(k) for k in f.keywords.all()]
+            data["statuses"] = [self.filter_status(s) for s in f.statuses.all()]
+        return data
+
+    def filter_result(self, match: FilterMatch) -> dict[str, Any]:
+        return {
+            "filter": self.filter_v2(match.filter, nested=False),
+            "keyword_matches": list(match.keyword_matches) or None,
+            "status_matches": list(match.status_matches) or None,
+        }
+
+    def filter_v1(self, keyword: FilterKeyword) -> dict[str, Any]:
+        """A keyword as Mastodon's v1 Filter (one per keyword of a v2 filter)."""
+        f = keyword.filter
+        return {
+            "id": str(keyword.id),
+            "phrase": keyword.keyword,
+            "context": list(f.context or []),
+            "whole_word": keyword.whole_word,
+            "expires_at": iso(f.expires_at),
+            "irreversible": f.action == "hide",
+        }
 
     # -- the rest -------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from tidings.social.actions import (
     do_unfavourite,
     do_unrepost,
 )
+from tidings.social.filtering import filter_posts
 from tidings.social.models import Post, Visibility
 from tidings.social.queries import accounts_who, thread
 from tidings.visibility import access_post
@@ -143,7 +144,10 @@ def context(request: HttpRequest, status_id: str) -> HttpResponse:
     auth = optional_auth(request, "read:statuses")
     post = access_post(auth.viewer, status_id)
     ancestors, descendants = thread(auth.viewer, post.repost_of if post.repost_of_id else post)
-    ser = Serializer(request, auth.viewer).prepare([*ancestors, *descendants])
+    ancestors, warned = filter_posts(auth.viewer, "thread", ancestors)
+    descendants, warned_below = filter_posts(auth.viewer, "thread", descendants)
+    ser = Serializer(request, auth.viewer, filtered=warned | warned_below)
+    ser.prepare([*ancestors, *descendants])
     return json_response(
         {
             "ancestors": [ser.status(p) for p in ancestors],

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Value
 
 from tidings.social.models import (
     Account,
@@ -27,6 +27,7 @@ from tidings.social.models import (
     PostHashtag,
     Visibility,
 )
+from tidings.social.models_lists import Bookmark, Pin
 from tidings.visibility import (
     Listing,
     Viewer,
@@ -267,9 +268,17 @@ class ViewerFlags:
 
     favourited: frozenset[int]
     reposted: frozenset[int]
+    bookmarked: frozenset[int] = frozenset()
+    pinned: frozenset[int] = frozenset()
 
     def favourited_post(self, post: Post) -> bool:
         return (post.repost_of_id or post.id) in self.favourited
+
+    def bookmarked_post(self, post: Post) -> bool:
+        return (post.repost_of_id or post.id) in self.bookmarked
+
+    def pinned_post(self, post: Post) -> bool:
+        return post.id in self.pinned
 
     def reposted_post(self, post: Post) -> bool:
         return (post.repost_of_id or post.id) in self.reposted
@@ -279,11 +288,33 @@ def viewer_flags(viewer: Viewer, posts: Sequence[Post]) -> ViewerFlags:
     if viewer.account_id is None or not posts:
         return ViewerFlags(frozenset(), frozenset())
     ids = {p.repost_of_id or p.id for p in posts}
-    favourited = Favourite.objects.filter(account_id=viewer.account_id, post_id__in=ids)
-    reposted = Post.objects.filter(author_id=viewer.account_id, repost_of_id__in=ids)
+    me = viewer.account_id
+    # One query for the three marks: which posts the viewer favourited, reposted, bookmarked.
+    marks = (
+        Favourite.objects.filter(account_id=me, post_id__in=ids)
+        .annotate(kind=Value("f"))
+        .values_list("post_id", "kind")
+        .union(
+            Post.objects.filter(author_id=me, repost_of_id__in=ids)
+            .annotate(kind=Value("r"))
+            .values_list("repost_of_id", "kind"),
+            Bookmark.objects.filter(account_id=me, post_id__in=ids)
+            .annotate(kind=Value("b"))
+            .values_list("post_id", "kind"),
+            all=True,
+        )
+    )
+    by_kind: dict[str, set[int]] = {"f": set(), "r": set(), "b": set()}
+    for post_id, kind in marks:
+        by_kind[kind].add(post_id)
+    own = {p.id for p in posts if p.author_id == me and not p.repost_of_id}
+    pinned = (
+        Pin.objects.filter(account_id=me, post_id__in=own).values_list("post_id", flat=True)
+        if own
+        else ()
+    )
     return ViewerFlags(
-        frozenset(favourited.values_list("post_id", flat=True)),
-        frozenset(reposted.values_list("repost_of_id", flat=True)),
+        frozenset(by_kind["f"]), frozenset(by_kind["r"]), frozenset(by_kind["b"]), frozenset(pinned)
     )
 
 

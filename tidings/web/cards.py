@@ -153,6 +153,10 @@ class _Routes:
     delete_post: _Route
     edit_post: _Route
     post_history: _Route
+    bookmark: _Route
+    unbookmark: _Route
+    pin: _Route
+    unpin: _Route
 
 
 @lru_cache(maxsize=8)
@@ -167,6 +171,10 @@ def _routes_for(script_prefix: str, urlconf: object) -> _Routes:
         delete_post=_Route("web:delete_post", _ID),
         edit_post=_Route("web:edit_post", _ID),
         post_history=_Route("web:post_history", _HANDLE, _ID),
+        bookmark=_Route("web:bookmark", _ID),
+        unbookmark=_Route("web:unbookmark", _ID),
+        pin=_Route("web:pin", _ID),
+        unpin=_Route("web:unpin", _ID),
     )
 
 
@@ -300,6 +308,18 @@ def post_actions(target: Post, page: CardContext, urls: _Routes | None = None) -
             count=target.favourites_count,
         )
     )
+    bookmarked = bool(flags) and flags.bookmarked_post(target)  # type: ignore[union-attr]
+    url = (urls.unbookmark if bookmarked else urls.bookmark)(target.id)
+    out.append(
+        _action_form(url, hidden_inputs, on=bookmarked, symbol="🔖", label="Bookmark", count=None)
+    )
+    if target.author_id == account.id and target.visibility != Visibility.FOLLOWERS:
+        pinned = bool(flags) and flags.pinned_post(target)  # type: ignore[union-attr]
+        url = (urls.unpin if pinned else urls.pin)(target.id)
+        label = "Unpin" if pinned else "Pin"
+        out.append(
+            _action_form(url, hidden_inputs, on=pinned, symbol="📌", label=label, count=None)
+        )
     if target.author_id == account.id:
         out.append(
             f'  <a class="action" href="{urls.edit_post(target.id)}"><span aria-hidden="true">'
@@ -320,7 +340,7 @@ def post_actions(target: Post, page: CardContext, urls: _Routes | None = None) -
 
 
 def _action_form(
-    url: str, hidden_inputs: str, *, on: bool, symbol: str, label: str, count: int
+    url: str, hidden_inputs: str, *, on: bool, symbol: str, label: str, count: int | None
 ) -> str:
     """A toggle button posted by htmx, swapping the whole action bar."""
     return (
@@ -329,7 +349,8 @@ def _action_form(
         f"    {hidden_inputs}\n"
         f'    <button type="submit" class="action{" action--on" if on else ""}" '
         f'aria-pressed="{"true" if on else "false"}"><span aria-hidden="true">{symbol}</span> '
-        f'<span class="action__label">{label}</span> {_count(count)}</button>\n'
+        f'<span class="action__label">{label}</span>'
+        f"{'' if count is None else ' ' + _count(count)}</button>\n"
         "  </form>\n"
     )
 
@@ -344,8 +365,23 @@ def _edited_marker(target: Post, urls: _Routes) -> str:
     )
 
 
-def post_card(post: Post, page: CardContext, *, highlight: bool = False) -> str:
-    """One post as an ``<article>``; a repost shows the original with who reposted it."""
+def filtered_card(card: str, titles: list[str]) -> str:
+    """A card collapsed behind "Filtered: <titles>" by the viewer's own warn filters; the
+    ``<details>`` element opens it without any script."""
+    shown = escape(", ".join(titles))
+    return (
+        '<details class="filtered">\n'
+        f'  <summary><span class="filtered__title">Filtered: {shown}</span> '
+        '<span class="button button--small button--secondary">Show</span></summary>\n'
+        f"{card}\n</details>"
+    )
+
+
+def post_card(
+    post: Post, page: CardContext, *, highlight: bool = False, pinned: bool = False
+) -> str:
+    """One post as an ``<article>``; a repost shows the original with who reposted it, and a
+    pinned post on its author's profile says "Pinned"."""
     urls = routes()
     target = post.repost_of if post.repost_of_id is not None else post
     author = target.author
@@ -354,6 +390,10 @@ def post_card(post: Post, page: CardContext, *, highlight: bool = False) -> str:
         f'<article class="post{" post--focus" if highlight else ""}" id="post-{post_id}" '
         f'aria-labelledby="post-{post_id}-author">\n'
     ]
+    if pinned:
+        out.append(
+            '  <p class="post__context post__pinned"><span aria-hidden="true">📌</span> Pinned</p>\n'
+        )
     if post.repost_of_id:
         reposter = post.author.username
         out.append(

@@ -94,11 +94,19 @@ def _card_context(context: Context) -> cards.CardContext:
 
 
 @register.simple_tag(takes_context=True)
-def post_card(context: Context, post: Post, highlight: bool | None = None) -> SafeString:
-    """A post as an ``<article>`` with its actions; ``highlight`` defaults to the context's."""
+def post_card(
+    context: Context, post: Post, highlight: bool | None = None, pinned: bool = False
+) -> SafeString:
+    """A post as an ``<article>`` with its actions; ``highlight`` defaults to the context's.
+    A post the viewer's warn filters match (the context's ``filtered``: titles by post id)
+    comes collapsed behind "Filtered: …"."""
     if highlight is None:
         highlight = bool(context.get("highlight"))
-    return mark_safe(cards.post_card(post, _card_context(context), highlight=highlight))  # noqa: S308 - cards escape every value
+    card = cards.post_card(post, _card_context(context), highlight=highlight, pinned=pinned)
+    titles = (context.get("filtered") or {}).get(post.id)
+    if titles:
+        card = cards.filtered_card(card, titles)
+    return mark_safe(card)  # noqa: S308 - cards escape every value
 
 
 @register.simple_tag(takes_context=True)

@@ -13,9 +13,11 @@ from django.utils.http import urlencode
 
 from tidings.social import queries
 from tidings.social import search as social_search
+from tidings.social.filtering import ViewerFilters, filter_posts
 from tidings.social.models import Post
 from tidings.social.notification_groups import notification_groups
 from tidings.social.queries_direct import polls_for
+from tidings.social.queries_lists import pinned_posts
 from tidings.visibility import access_account, access_post
 from tidings.web.forms import ComposeForm
 from tidings.web.views.base import handles_errors, sign_in_required
@@ -32,14 +34,37 @@ def older_url(request: HttpRequest, last_id: int | None) -> str | None:
     return f"{request.path}?{urlencode(params)}"
 
 
-def post_list_context(request: HttpRequest, posts: Sequence[Post], cursor: queries.Cursor) -> dict:
-    """Posts plus what the viewer did to them, and the link to the next page if it is full."""
+def post_list_context(
+    request: HttpRequest,
+    posts: Sequence[Post],
+    cursor: queries.Cursor,
+    filter_context: str | None = None,
+    *,
+    exclusive: bool = False,
+) -> dict:
+    """Posts plus what the viewer did to them, and the link to the next page if it is full.
+
+    With ``filter_context``, the viewer's filters for it apply: hidden posts go, warned ones
+    come with their filter titles (``filtered``); the next page follows the whole page. With
+    ``exclusive`` (home), members of the viewer's exclusive lists are left out too.
+    """
     full = len(posts) >= cursor.limit
+    last = posts[-1].id if posts and full else None
+    filtered: dict[int, list[str]] = {}
+    if filter_context is not None:
+        filters = ViewerFilters.load(
+            request.viewer,  # type: ignore[attr-defined]
+            filter_context,
+            exclusive=exclusive,
+        )
+        posts, warned = filters.apply(filters.without_exclusive(posts))
+        filtered = {i: [m.filter.title for m in found] for i, found in warned.items()}
     return {
         "posts": posts,
+        "filtered": filtered,
         "flags": queries.viewer_flags(request.viewer, posts),  # type: ignore[attr-defined]
         "polls": polls_for(request.viewer, posts),  # type: ignore[attr-defined]
-        "older_url": older_url(request, posts[-1].id if posts and full else None),
+        "older_url": older_url(request, last),
     }
 
 
@@ -53,7 +78,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "heading": "Home",
         "compose_form": ComposeForm(),
         "empty_text": "Nothing here yet. Follow people to see their posts, or write one.",
-        **post_list_context(request, posts, cursor),
+        **post_list_context(request, posts, cursor, "home", exclusive=True),
     }
     return render(request, "web/timeline.html", context)
 
@@ -65,7 +90,7 @@ def public(request: HttpRequest) -> HttpResponse:
         "heading": "Public timeline",
         "intro": "Every public post on this server, newest first.",
         "empty_text": "No public posts yet.",
-        **post_list_context(request, posts, cursor),
+        **post_list_context(request, posts, cursor, "public"),
     }
     return render(request, "web/timeline.html", context)
 
@@ -78,7 +103,7 @@ def hashtag(request: HttpRequest, name: str) -> HttpResponse:
         "heading": f"#{name}",
         "intro": f"Public posts tagged #{name}.",
         "empty_text": f"No public posts with #{name} yet.",
-        **post_list_context(request, posts, cursor),
+        **post_list_context(request, posts, cursor, "public"),
     }
     return render(request, "web/timeline.html", context)
 
@@ -89,11 +114,19 @@ def profile(request: HttpRequest, handle: str) -> HttpResponse:
     account = access_account(viewer, handle)
     cursor = queries.Cursor.from_params(request.GET)
     posts = queries.profile_timeline(viewer, account, cursor)
+    listing = post_list_context(request, posts, cursor, "account")
+    pinned, warned = filter_posts(
+        viewer, "account", pinned_posts(viewer, account) if cursor.max_id is None else []
+    )
+    filtered = listing["filtered"] | {i: [m.filter.title for m in f] for i, f in warned.items()}
     context = {
         "account": account,
         "relationship": queries.relationship(viewer, account),
         "empty_text": f"@{account.username} has not posted anything you can see.",
-        **post_list_context(request, posts, cursor),
+        **listing,
+        "pinned": pinned,
+        "filtered": filtered,
+        "flags": queries.viewer_flags(viewer, [*pinned, *listing["posts"]]),
     }
     return render(request, "web/profile.html", context)
 
@@ -110,6 +143,9 @@ def post_detail(request: HttpRequest, handle: str, post_id: int) -> HttpResponse
             reverse("web:post", args=[post.author.username, post.id]), status=301
         )
     ancestors, replies = queries.thread(viewer, post)
+    ancestors, warned = filter_posts(viewer, "thread", ancestors)
+    replies, warned_below = filter_posts(viewer, "thread", replies)
+    filtered = {i: [m.filter.title for m in f] for i, f in (warned | warned_below).items()}
     reply_form = None
     if viewer.account is not None:
         prefix = "" if post.author_id == viewer.account_id else f"@{post.author.username} "
@@ -118,6 +154,7 @@ def post_detail(request: HttpRequest, handle: str, post_id: int) -> HttpResponse
         "post": post,
         "ancestors": ancestors,
         "replies": replies,
+        "filtered": filtered,
         "flags": queries.viewer_flags(viewer, [*ancestors, post, *replies]),
         "compose_form": reply_form,
     }
@@ -180,14 +217,20 @@ def notifications(request: HttpRequest) -> HttpResponse:
     viewer = request.viewer  # type: ignore[attr-defined]
     cursor = queries.Cursor.from_params(request.GET)
     groups, rows = notification_groups(viewer, cursor)
+    full = len(groups) >= cursor.limit
+    # The viewer's own filters, after the visibility rule: a hidden post's group goes.
+    kept, warned = ViewerFilters.load(viewer, "notifications").apply_to_notifications(
+        [g.latest for g in groups]
+    )
+    kept_ids = {n.id for n in kept}
+    groups = [g for g in groups if g.latest.id in kept_ids]
     posts = [g.post for g in groups if g.post is not None]
     context = {
         "groups": groups,
         "newest_id": rows[0].id if rows else None,
+        "filtered": {i: [m.filter.title for m in found] for i, found in warned.items()},
         "flags": queries.viewer_flags(viewer, posts),
-        "older_url": older_url(
-            request, rows[-1].id if rows and len(groups) >= cursor.limit else None
-        ),
+        "older_url": older_url(request, rows[-1].id if rows and full else None),
         "pending_follow_requests": queries.follow_requests_count(viewer),
     }
     return render(request, "web/notifications.html", context)
