@@ -315,6 +315,7 @@ class NotificationKind(models.TextChoices):
     REPOST = "repost", "Repost"
     FAVOURITE = "favourite", "Favourite"
     LEGAL = "legal", "Legal notice"
+    MODERATION = "moderation", "Moderation notice"
 
 
 class Notification(models.Model):
@@ -356,3 +357,6 @@ class Marker(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["account", "timeline"], name="marker_unique")
         ]
+
+
+from tidings.social.models_moderation import ModerationNotice, Report  # noqa: E402, F401

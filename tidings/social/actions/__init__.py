@@ -17,6 +17,7 @@ from tidings.social.actions.graph import (
     do_unfollow,
     do_unmute,
 )
+from tidings.social.actions.moderation import *  # noqa: F403 (reports and moderators' decisions)
 from tidings.social.actions.notifications import (
     do_clear_notifications,
     do_mark_notifications_read,
