@@ -16,6 +16,7 @@ from tidings.api import (
     admin_legal_appeals,
     admin_legal_clocks,
     admin_legal_dialogue,
+    admin_moderation,
     appeals,
     apps_oauth,
     follow_requests,
@@ -23,6 +24,7 @@ from tidings.api import (
     markers,
     notifications,
     portal,
+    reports,
     search,
     statuses,
     timelines,
@@ -74,6 +76,8 @@ for module in (
     admin_legal_dialogue,
     admin_legal_appeals,
     appeals,
+    reports,
+    admin_moderation,
 ):
     api.add_router("", module.router)
 api.add_decorator(rate_limit("api", by_account_or_ip, when=is_api_call), mode="view")

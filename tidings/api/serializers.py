@@ -42,6 +42,7 @@ NOTIFICATION_TYPES = {
     "repost": "reblog",
     "favourite": "favourite",
     "legal": "moderation_warning",
+    "moderation": "moderation_warning",
 }
 
 
@@ -289,7 +290,7 @@ class Serializer:
         }
         if notification.post_id is not None:
             data["status"] = self.status(notification.post)
-        if notification.kind == "legal":
+        if notification.kind in ("legal", "moderation"):
             # Mastodon's shape for a notice from the server about one's own content.
             data["moderation_warning"] = {
                 "id": str(notification.id),
