@@ -150,6 +150,7 @@ class _Routes:
     favourite: _Route
     unfavourite: _Route
     delete_post: _Route
+    report_post: _Route
 
 
 @lru_cache(maxsize=8)
@@ -162,6 +163,7 @@ def _routes_for(script_prefix: str, urlconf: object) -> _Routes:
         favourite=_Route("web:favourite", _ID),
         unfavourite=_Route("web:unfavourite", _ID),
         delete_post=_Route("web:delete_post", _ID),
+        report_post=_Route("web:report_post", _HANDLE, _ID),
     )
 
 
@@ -301,6 +303,12 @@ def post_actions(target: Post, page: CardContext, urls: _Routes | None = None) -
             '    <button type="submit" class="action action--danger"><span aria-hidden="true">'
             '✕</span> <span class="action__label">Delete</span></button>\n'
             "  </form>\n"
+        )
+    else:
+        url = urls.report_post(target.author.username, target.id)
+        out.append(
+            f'  <a class="action action--quiet" href="{url}"><span aria-hidden="true">⚑</span> '
+            '<span class="action__label">Report</span></a>\n'
         )
     out.append("</div>")
     return "".join(out)

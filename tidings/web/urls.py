@@ -15,6 +15,7 @@ from tidings.web.views import (
     desk_suggestions,
     inbox,
     media,
+    moderation,
     pages,
     portal,
 )
@@ -91,6 +92,17 @@ urlpatterns = [
     path("@<str:handle>/mute", actions.mute, name="mute"),
     path("@<str:handle>/unmute", actions.unmute, name="unmute"),
     path("@<str:handle>/<int:post_id>", pages.post_detail, name="post"),
+    # Reports and the moderation queue
+    path("@<str:handle>/report", moderation.report_account, name="report_account"),
+    path("@<str:handle>/report/sent", moderation.report_sent, name="report_sent"),
+    path("@<str:handle>/<int:post_id>/report", moderation.report_post, name="report_post"),
+    path("moderation/reports", moderation.queue, name="moderation_reports"),
+    path("moderation/reports/<int:report_id>", moderation.report_detail, name="moderation_report"),
+    path(
+        "moderation/reports/<int:report_id>/<str:action>",
+        moderation.report_action,
+        name="moderation_report_action",
+    ),
     # Avatars go through the visibility check: never serve MEDIA_ROOT directly.
     path("avatars/<int:account_id>/<str:name>", media.avatar, name="avatar"),
 ]
