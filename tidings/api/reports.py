@@ -70,3 +70,9 @@ def file_report(request: HttpRequest) -> HttpResponse:
         acting_user=auth.account,
     )
     return json_response(report_json(Serializer(request, auth.viewer), report))
+
+
+@router.post("/api/v1/reports/", include_in_schema=False)
+def file_report_slash(request: HttpRequest) -> HttpResponse:
+    """The same, where Mastodon.py sends it (with a trailing slash)."""
+    return file_report(request)
