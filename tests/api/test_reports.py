@@ -197,10 +197,25 @@ def test_a_warning_through_the_admin_api_reaches_the_account(
     )
 
 
-@pytest.mark.parametrize("kind", ["disable", "silence", "bogus"])
+@pytest.mark.parametrize("kind", ["disable", "sensitive", "bogus"])
 def test_actions_not_offered_are_refused_clearly(api_client, bob, moderator, kind):
     answer = api_client(moderator, STAFF_SCOPES).post(
         f"/api/v1/admin/accounts/{bob.id}/action", {"type": kind}
     )
     assert answer.status_code == 422 and kind in answer.json()["error"]
     assert not Account.objects.get(id=bob.id).is_suspended
+
+
+def test_silence_limits_the_account_and_the_accounts_list_says_so(
+    api_client, alice, bob, moderator, make_post
+):
+    post = make_post(bob, "loud words")
+    client = api_client(moderator, STAFF_SCOPES)
+    answer = client.post(f"/api/v1/admin/accounts/{bob.id}/action", {"type": "silence"})
+    assert answer.status_code == 200
+    assert client.get(f"/api/v1/admin/accounts/{bob.id}").json()["silenced"] is True
+    silenced = client.get("/api/v1/admin/accounts?silenced=true").json()
+    assert [a["username"] for a in silenced] == ["bob"]
+    public = api_client(alice).get("/api/v1/timelines/public").json()
+    assert str(post.id) not in [s["id"] for s in public]
+    assert api_client(alice).get(f"/api/v1/statuses/{post.id}").status_code == 200

@@ -249,3 +249,42 @@ def test_only_a_legal_report_becomes_a_demand(alice, bob, legal):
     report = do_file_report(bob, category="spam", acting_user=alice)
     with pytest.raises(InvalidInput, match="Only a report of illegal content"):
         do_report_to_demand(report, country="IN", acting_user=legal)
+
+
+def test_a_limited_accounts_posts_leave_public_lists_and_trends_but_stay_for_followers(
+    alice, bob, carol, moderator, make_post, run_on_commit
+):
+    from tidings.social.actions import do_follow, do_limit_account, do_unlimit_account
+    from tidings.social.queries import Cursor, hashtag_timeline, public_timeline
+    from tidings.social.trends import trending_hashtags
+    from tidings.visibility import can_view_post
+
+    with run_on_commit():
+        do_follow(bob, acting_user=alice)
+    post = make_post(bob, "loud #megaphone")
+
+    def trending() -> list[str]:
+        return [t.hashtag.name for t in trending_hashtags(viewer(alice))]
+
+    assert "megaphone" in trending()
+    start = _head()
+    with run_on_commit():
+        do_limit_account(bob, text="Tone it down", acting_user=moderator)
+    assert _actions_since(start) == ["moderation.limit"]
+    assert "has been limited" in mail.outbox[0].subject
+
+    def listed(who) -> dict[str, bool]:
+        v = viewer(who)
+        return {
+            "public": post.id in {p.id for p in public_timeline(v, Cursor())},
+            "hashtag": post.id in {p.id for p in hashtag_timeline(v, "megaphone", Cursor())},
+            "direct": can_view_post(v, post),
+        }
+
+    assert listed(carol) == {"public": False, "hashtag": False, "direct": True}
+    assert listed(None) == {"public": False, "hashtag": False, "direct": True}
+    assert listed(alice) == {"public": True, "hashtag": True, "direct": True}  # a follower
+    assert listed(bob) == {"public": True, "hashtag": True, "direct": True}
+    assert "megaphone" not in trending()  # trends count no limited author, followed or not
+    do_unlimit_account(bob, acting_user=moderator)
+    assert listed(carol) == {"public": True, "hashtag": True, "direct": True}

@@ -172,3 +172,13 @@ def test_the_moderation_notice_reads_as_such_in_the_notifications(
         do_warn_account(bob, text="Stop it", acting_user=moderator)
     page = page_text(signed_in(bob).get("/notifications"))
     assert "Moderation notice" in page and "Stop it" in page and "reply to this notice" in page
+
+
+def test_a_moderator_limits_an_account_from_a_report(signed_in, alice, bob, moderator, make_post):
+    post = make_post(bob, "loud words")
+    report = do_file_report(bob, posts=[post], acting_user=alice)
+    client = signed_in(moderator)
+    done = client.post(f"/moderation/reports/{report.id}/limit", {"text": "Calm"}, follow=True)
+    assert "The account was limited." in page_text(done) and "(limited)" in page_text(done)
+    assert "loud words" not in page_text(signed_in(alice).get("/public"))
+    assert "loud words" in page_text(signed_in(alice).get("/@bob"))

@@ -7,8 +7,9 @@ shown as ``tidings.visibility.evidence`` lets staff see them: whatever their
 privacy or suspension, but never past a withholding in the moderator's country.
 
 ``POST /api/v1/admin/accounts/:id/action`` takes ``type`` ``none`` (a warning,
-when ``text`` or ``report_id`` is given) or ``suspend``; ``disable``, ``silence``
-and ``sensitive`` are not offered here and answer 422.
+when ``text`` or ``report_id`` is given), ``silence`` (limit: the account's posts
+leave public timelines, search and trends but stay for its followers) or
+``suspend``; ``disable`` and ``sensitive`` are not offered here and answer 422.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from tidings.api.params import as_bool, body_doc, parse
 from tidings.api.serializers import Serializer, iso
 from tidings.social.actions import (
     do_assign_report,
+    do_limit_account,
     do_moderator_suspend,
     do_reopen_report,
     do_resolve_report,
@@ -72,7 +74,7 @@ def admin_account_json(ser: Serializer, account: Account) -> dict[str, Any]:
         "confirmed": account.email_confirmed_at is not None,
         "approved": account.approved,
         "disabled": not account.is_active,
-        "silenced": False,
+        "silenced": account.limited_at is not None,
         "suspended": account.is_suspended,
         "sensitized": False,
         "account": public,
@@ -189,8 +191,10 @@ class AccountsQuery(PageQuery):
 def list_accounts(request: HttpRequest, query: Query[AccountsQuery]) -> HttpResponse:
     auth = _moderator(request, "admin:read")
     accounts = Account.objects.all()
-    if as_bool(query.remote) or as_bool(query.silenced):
-        accounts = accounts.none()  # no remote accounts here, and nobody is limited
+    if as_bool(query.remote):
+        accounts = accounts.none()  # no remote accounts here
+    if as_bool(query.silenced):
+        accounts = accounts.filter(limited_at__isnull=False)
     if as_bool(query.active):
         accounts = accounts.filter(suspended_at__isnull=True, is_active=True, approved=True)
     if as_bool(query.pending):
@@ -226,7 +230,7 @@ class AccountActionIn(Schema):
 @router.post(
     "/api/v1/admin/accounts/{account_id}/action",
     openapi_extra=body_doc(AccountActionIn),
-    summary="Warn or suspend an account",
+    summary="Warn, limit or suspend an account",
 )
 def account_action(request: HttpRequest, account_id: str) -> HttpResponse:
     auth = _moderator(request, "admin:write")
@@ -235,10 +239,12 @@ def account_action(request: HttpRequest, account_id: str) -> HttpResponse:
     report = access_report(auth.account, data.report_id) if data.report_id else None
     if data.type == "suspend":
         do_moderator_suspend(account, text=data.text, report=report, acting_user=auth.account)
+    elif data.type == "silence":
+        do_limit_account(account, text=data.text, report=report, acting_user=auth.account)
     elif data.type == "none":
         if data.text.strip() or report is not None:
             do_warn_account(account, text=data.text, report=report, acting_user=auth.account)
-    elif data.type in ("disable", "silence", "sensitive"):
+    elif data.type in ("disable", "sensitive"):
         raise ApiError(
             422, f"Validation failed: The action {data.type!r} is not offered; warn or suspend"
         )

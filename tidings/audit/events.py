@@ -43,6 +43,8 @@ class AuditAction(StrEnum):
     REPORT_TO_DEMAND = "report.to_demand"
     MODERATION_WARN = "moderation.warn"
     MODERATION_DELETE_POST = "moderation.delete_post"
+    MODERATION_LIMIT = "moderation.limit"
+    MODERATION_UNLIMIT = "moderation.unlimit"
     NOTIFICATIONS_READ = "notifications.read"
     NOTIFICATIONS_CLEAR = "notifications.clear"
     MARKERS_SAVE = "markers.save"

@@ -74,6 +74,11 @@ class Account(AbstractBaseUser, PermissionsMixin):
     verified = models.BooleanField(default=False)
     locked = models.BooleanField(default=False)
     suspended_at = models.DateTimeField(null=True, blank=True)
+    limited_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set by a moderator: posts kept off public lists and trends.",
+    )
     email_confirmed_at = models.DateTimeField(null=True, blank=True)
     approved = models.BooleanField(
         default=True, help_text="False while a sign-up waits for approval (registrations=approval)."

@@ -42,6 +42,7 @@ PENDING_STATUSES = (ReportStatus.OPEN, ReportStatus.ASSIGNED)
 class ModerationAction(models.TextChoices):
     NONE = "", "None"
     WARN = "warn", "Warning"
+    LIMIT = "limit", "Limited"
     SUSPEND = "suspend", "Suspension"
     DELETE_POST = "delete_post", "Post deleted"
 

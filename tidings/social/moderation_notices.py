@@ -27,6 +27,7 @@ APPEAL_TEXT = (
 
 SUBJECTS = {
     ModerationAction.WARN: "A warning from the moderators",
+    ModerationAction.LIMIT: "Your account @{handle} has been limited",
     ModerationAction.SUSPEND: "Your account @{handle} has been suspended",
     ModerationAction.DELETE_POST: "Your post of {date} has been removed by a moderator",
 }
@@ -46,6 +47,11 @@ def create_moderation_notice(
         handle=account.username, date=post_date
     )
     lines = [f"{notice.subject}."]
+    if action == ModerationAction.LIMIT:
+        lines.append(
+            "Your posts no longer appear in public timelines, hashtag pages, search or trends; "
+            "your followers still see them, and anyone can open your profile."
+        )
     if text.strip():
         lines.append(f"The moderator's note: {text.strip()}")
     lines.append(APPEAL_TEXT.format(address=settings.DEFAULT_FROM_EMAIL, reference=notice.id))

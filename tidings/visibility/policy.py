@@ -10,7 +10,8 @@ The rule, as it reads (:func:`post_allowed`, :func:`account_allowed`,
         no block either way, and in home and public lists no mute);
       - its privacy allows it (public and unlisted: everyone; followers-only:
         the author, the author's followers and the accounts it mentions;
-        public and hashtag timelines and search list public posts only);
+        public and hashtag timelines and search list public posts only, and
+        of an account a moderator limited, only to its followers and itself);
       - it is not withheld for the viewer: neither the post nor its author's
         account is withheld in one of the viewer's countries (or everywhere);
         authors always see their own content;
@@ -168,7 +169,7 @@ def _reachable(viewer: Viewer, post: Post, listing: Fetch, grants: Grants) -> bo
     if post.deleted_at is not None or not _author_shown(viewer, post.author, listing):
         return False
     if listing is Listing.PUBLIC:
-        if post.visibility != Visibility.PUBLIC:
+        if post.visibility != Visibility.PUBLIC or not _limit_allows(viewer, post, grants):
             return False
     elif not _privacy_allows(viewer, post, grants):
         return False
@@ -177,7 +178,16 @@ def _reachable(viewer: Viewer, post: Post, listing: Fetch, grants: Grants) -> bo
         original.deleted_at is None
         and _author_shown(viewer, original.author, listing)
         and _privacy_allows(viewer, original, grants)
+        and (listing is not Listing.PUBLIC or _limit_allows(viewer, original, grants))
     )
+
+
+def _limit_allows(viewer: Viewer, post: Post, grants: Grants) -> bool:
+    """A limited author's posts reach public lists only for the author and its followers."""
+    if post.author.limited_at is None:
+        return True
+    me = viewer.account_id
+    return me is not None and (post.author_id == me or grants.follows(post.author_id))
 
 
 def _withheld_with_original(viewer: Viewer, post: Post) -> bool:
@@ -415,7 +425,8 @@ def filter_visible_notifications(
 
 
 def _private_grants(viewer: Viewer, posts: list[Post]) -> tuple[set[int], set[int]]:
-    """(followed author ids, ids of posts mentioning the viewer) among others' followers-only posts."""
+    """(followed author ids, ids of posts mentioning the viewer) among others' followers-only
+    posts and posts of limited authors."""
     me = viewer.account_id
     if me is None:
         return set(), set()
@@ -423,7 +434,9 @@ def _private_grants(viewer: Viewer, posts: list[Post]) -> tuple[set[int], set[in
         p
         for post in posts
         for p in (post, post.repost_of)
-        if p is not None and p.visibility == Visibility.FOLLOWERS and p.author_id != me
+        if p is not None
+        and p.author_id != me
+        and (p.visibility == Visibility.FOLLOWERS or p.author.limited_at is not None)
     ]
     if not private:
         return set(), set()
@@ -434,7 +447,12 @@ def _private_grants(viewer: Viewer, posts: list[Post]) -> tuple[set[int], set[in
     )
     mentioned = set(
         Mention.objects.filter(
-            account_id=me, post_id__in={p.id for p in private if p.author_id not in followed}
+            account_id=me,
+            post_id__in={
+                p.id
+                for p in private
+                if p.author_id not in followed and p.visibility == Visibility.FOLLOWERS
+            },
         ).values_list("post_id", flat=True)
     )
     return followed, mentioned
@@ -472,6 +490,18 @@ def _privacy_q(viewer: Viewer, prefix: str = "") -> Q:
     )
     mentioned = Exists(Mention.objects.filter(post_id=OuterRef(f"{prefix}id"), account_id=me))
     return open_to_all | Q(**{f"{prefix}author_id": me}) | follows_author | mentioned
+
+
+def _limit_q(viewer: Viewer, prefix: str = "") -> Q:
+    """SQL of :func:`_limit_allows` for the post at ``prefix``."""
+    unlimited = Q(**{f"{prefix}author__limited_at__isnull": True})
+    if viewer.account_id is None:
+        return unlimited
+    me = viewer.account_id
+    follows_author = Exists(
+        Follow.objects.filter(follower_id=me, followee_id=OuterRef(f"{prefix}author_id"))
+    )
+    return unlimited | Q(**{f"{prefix}author_id": me}) | follows_author
 
 
 def _withheld_ref(viewer: Viewer, kind: str, ref: str) -> Q:
@@ -512,7 +542,7 @@ def _post_q(viewer: Viewer, listing: Listing, prefix: str = "") -> Q:
     """SQL of :func:`post_allowed` for the post at ``prefix``."""
     q = Q(**{f"{prefix}deleted_at__isnull": True}) & _author_shown_q(viewer, listing, prefix)
     if listing is Listing.PUBLIC:
-        q &= Q(**{f"{prefix}visibility": Visibility.PUBLIC})
+        q &= Q(**{f"{prefix}visibility": Visibility.PUBLIC}) & _limit_q(viewer, prefix)
     else:
         q &= _privacy_q(viewer, prefix)
     original = f"{prefix}repost_of__"
@@ -521,6 +551,8 @@ def _post_q(viewer: Viewer, listing: Listing, prefix: str = "") -> Q:
         & _author_shown_q(viewer, listing, original)
         & _privacy_q(viewer, original)
     )
+    if listing is Listing.PUBLIC:
+        original_ok &= _limit_q(viewer, original)
     withheld = _withheld_q(viewer, prefix)
     if withheld is not None:
         q &= ~withheld
@@ -560,9 +592,12 @@ def visible_notifications(
 
 
 def visible_hashtag_links(queryset: QuerySet[PostHashtag], viewer: Viewer) -> QuerySet[PostHashtag]:
-    """Hashtag uses that count in the viewer's countries (trends): listed, live authors, nothing
-    withheld there. A per-country aggregate: blocks, mutes and the author exception do not apply."""
-    queryset = queryset.filter(listed=True, author__suspended_at__isnull=True)
+    """Hashtag uses that count in the viewer's countries (trends): listed, live and unlimited
+    authors, nothing withheld there. A per-country aggregate: blocks, mutes, follows and the
+    author exception do not apply."""
+    queryset = queryset.filter(
+        listed=True, author__suspended_at__isnull=True, author__limited_at__isnull=True
+    )
     if _has_withheld(viewer):
         queryset = queryset.exclude(
             _withheld_ref(viewer, "account", "author_id") | _withheld_ref(viewer, "post", "post_id")

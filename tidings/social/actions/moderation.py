@@ -37,11 +37,13 @@ __all__ = [
     "do_assign_report",
     "do_dismiss_report",
     "do_file_report",
+    "do_limit_account",
     "do_moderator_delete_post",
     "do_moderator_suspend",
     "do_reopen_report",
     "do_report_to_demand",
     "do_resolve_report",
+    "do_unlimit_account",
     "do_warn_account",
 ]
 
@@ -253,6 +255,44 @@ def do_warn_account(
     )
     _resolve_with(report, ModerationAction.WARN, acting_user)
     return report
+
+
+@transaction.atomic
+def do_limit_account(
+    account: Account, *, text: str, report: Report | None = None, acting_user: Account
+) -> Account:
+    """Keep ``account``'s posts off public timelines, hashtag pages, search and trends
+    (``tidings.visibility``); its followers and its profile still show them."""
+    _check_may_act_on(acting_user, account)
+    _check_report_about(report, account)
+    text = check_text(text, "note", NOTE_MAX_LENGTH)
+    Account.objects.filter(id=account.id).update(limited_at=timezone.now())
+    account.refresh_from_db(fields=["limited_at"])
+    notice = create_moderation_notice(account, ModerationAction.LIMIT, text=text, report=report)
+    record_event(
+        "moderation.limit",
+        actor_id=acting_user.id,
+        subject_type="account",
+        subject_id=account.id,
+        data={"report": report.id if report else None, "notice": notice.id},
+    )
+    _resolve_with(report, ModerationAction.LIMIT, acting_user)
+    return account
+
+
+@transaction.atomic
+def do_unlimit_account(account: Account, *, acting_user: Account) -> Account:
+    """Lift a limit; lifting where there is none changes nothing."""
+    _check_may_act_on(acting_user, account)
+    if Account.objects.filter(id=account.id, limited_at__isnull=False).update(limited_at=None):
+        record_event(
+            "moderation.unlimit",
+            actor_id=acting_user.id,
+            subject_type="account",
+            subject_id=account.id,
+        )
+    account.refresh_from_db(fields=["limited_at"])
+    return account
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from tidings.social.actions import (
     do_assign_report,
     do_dismiss_report,
     do_file_report,
+    do_limit_account,
     do_moderator_delete_post,
     do_moderator_suspend,
     do_reopen_report,
@@ -157,6 +158,12 @@ ACTIONS = {
     "warn": (
         "The account was warned.",
         lambda r, me, form: do_warn_account(
+            r.target, text=form.get("text", ""), report=r, acting_user=me
+        ),
+    ),
+    "limit": (
+        "The account was limited.",
+        lambda r, me, form: do_limit_account(
             r.target, text=form.get("text", ""), report=r, acting_user=me
         ),
     ),
