@@ -1,7 +1,8 @@
 """User reports and moderators' decisions: filing, assigning, closing, and acting on an account.
 
-Lock order (DESIGN invariant 9): the reporter's account row, then the report row,
-then the target's posts (``remove_post``) — the same order in every action here.
+Lock order (DESIGN invariant 9, ``tidings.lib.locks``): the reporter's account row,
+then the report row (taken first thing by an action on the account a report is
+about), then the post (``remove_post``), and the audit chain head last.
 Every action that reaches an account sends it a notice (``moderation_notices``).
 """
 
@@ -228,8 +229,12 @@ def do_reopen_report(report: Report, *, acting_user: Account) -> Report:
 
 
 def _check_report_about(report: Report | None, account: Account) -> None:
-    if report is not None and report.target_id != account.id:
+    """``report`` (if any) is about ``account``; its row is locked now, before any other."""
+    if report is None:
+        return
+    if report.target_id != account.id:
         raise InvalidInput("That report is about another account.")
+    _locked(report)
 
 
 def _resolve_with(report: Report | None, action: str, acting_user: Account) -> None:
