@@ -2,68 +2,200 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import tidings.lib.snowflake
 from django.conf import settings
 from django.db import migrations, models
 
+import tidings.lib.snowflake
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('social', '0008_authority_role'),
+        ("social", "0008_authority_role"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='account',
-            name='limited_at',
-            field=models.DateTimeField(blank=True, help_text='Set by a moderator: posts kept off public lists and trends.', null=True),
+            model_name="account",
+            name="limited_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="Set by a moderator: posts kept off public lists and trends.",
+                null=True,
+            ),
         ),
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('follow', 'Follow'), ('follow_request', 'Follow request'), ('mention', 'Mention'), ('reply', 'Reply'), ('repost', 'Repost'), ('favourite', 'Favourite'), ('legal', 'Legal notice'), ('moderation', 'Moderation notice')], max_length=16),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("follow", "Follow"),
+                    ("follow_request", "Follow request"),
+                    ("mention", "Mention"),
+                    ("reply", "Reply"),
+                    ("repost", "Repost"),
+                    ("favourite", "Favourite"),
+                    ("legal", "Legal notice"),
+                    ("moderation", "Moderation notice"),
+                ],
+                max_length=16,
+            ),
         ),
         migrations.CreateModel(
-            name='Report',
+            name="Report",
             fields=[
-                ('id', models.BigIntegerField(default=tidings.lib.snowflake.new_snowflake, editable=False, primary_key=True, serialize=False)),
-                ('category', models.CharField(choices=[('spam', 'Spam'), ('legal', 'Illegal content'), ('violation', 'Breaks the rules'), ('other', 'Something else')], default='other', max_length=16)),
-                ('comment', models.TextField(blank=True, max_length=1000)),
-                ('forward', models.BooleanField(default=False)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('assigned', 'Assigned'), ('resolved', 'Resolved'), ('dismissed', 'Dismissed')], default='open', max_length=16)),
-                ('action_taken', models.CharField(blank=True, choices=[('', 'None'), ('warn', 'Warning'), ('limit', 'Limited'), ('suspend', 'Suspension'), ('delete_post', 'Post deleted')], default='', max_length=16)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('demand_id', models.BigIntegerField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('posts', models.ManyToManyField(blank=True, related_name='+', to='social.post')),
-                ('reporter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('target', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports_against', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        default=tidings.lib.snowflake.new_snowflake,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("spam", "Spam"),
+                            ("legal", "Illegal content"),
+                            ("violation", "Breaks the rules"),
+                            ("other", "Something else"),
+                        ],
+                        default="other",
+                        max_length=16,
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, max_length=1000)),
+                ("forward", models.BooleanField(default=False)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("assigned", "Assigned"),
+                            ("resolved", "Resolved"),
+                            ("dismissed", "Dismissed"),
+                        ],
+                        default="open",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "action_taken",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "None"),
+                            ("warn", "Warning"),
+                            ("limit", "Limited"),
+                            ("suspend", "Suspension"),
+                            ("delete_post", "Post deleted"),
+                        ],
+                        default="",
+                        max_length=16,
+                    ),
+                ),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("demand_id", models.BigIntegerField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                ("posts", models.ManyToManyField(blank=True, related_name="+", to="social.post")),
+                (
+                    "reporter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reports_against",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ModerationNotice',
+            name="ModerationNotice",
             fields=[
-                ('id', models.BigIntegerField(default=tidings.lib.snowflake.new_snowflake, editable=False, primary_key=True, serialize=False)),
-                ('action', models.CharField(choices=[('', 'None'), ('warn', 'Warning'), ('limit', 'Limited'), ('suspend', 'Suspension'), ('delete_post', 'Post deleted')], max_length=16)),
-                ('subject', models.CharField(max_length=200)),
-                ('body', models.TextField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('notified_at', models.DateTimeField(blank=True, null=True)),
-                ('emailed_at', models.DateTimeField(blank=True, null=True)),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('report', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='notices', to='social.report')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        default=tidings.lib.snowflake.new_snowflake,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("", "None"),
+                            ("warn", "Warning"),
+                            ("limit", "Limited"),
+                            ("suspend", "Suspension"),
+                            ("delete_post", "Post deleted"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("subject", models.CharField(max_length=200)),
+                ("body", models.TextField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("notified_at", models.DateTimeField(blank=True, null=True)),
+                ("emailed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="notices",
+                        to="social.report",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='report',
-            index=models.Index(fields=['status', '-id'], name='report_status_id'),
+            model_name="report",
+            index=models.Index(fields=["status", "-id"], name="report_status_id"),
         ),
         migrations.AddIndex(
-            model_name='report',
-            index=models.Index(fields=['reporter', 'target', 'status'], name='report_reporter_target'),
+            model_name="report",
+            index=models.Index(
+                fields=["reporter", "target", "status"], name="report_reporter_target"
+            ),
         ),
     ]
