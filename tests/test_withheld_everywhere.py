@@ -499,3 +499,93 @@ def test_a_follow_request_from_a_withheld_account_can_be_rejected_in_the_country
     assert response.status_code == 200, response.content
     assert response.json()["requested_by"] is False
     assert not FollowRequest.objects.filter(target=owner).exists()
+
+
+# -- reports and the moderation queue -----------------------------------------
+
+STAFF_MARKERS = (WITHHELD_ACCOUNT_TEXT, WITHHELD_POST_TEXT, "Kisan Voice")
+
+
+@pytest.fixture
+def reports(scenario: Scenario, make_account) -> tuple[Client, Client, list[int]]:
+    """Reports naming the withheld account's post and the withheld and kept posts; the
+    moderator's web client and admin API client."""
+    from tidings.social.actions import do_file_report
+
+    about_kisan = do_file_report(
+        scenario.kisan, posts=[scenario.account_post], acting_user=scenario.amrit
+    )
+    about_reporter = do_file_report(
+        scenario.reporter,
+        posts=[scenario.withheld_post, scenario.kept_post],
+        acting_user=scenario.amrit,
+    )
+    moderator = make_account("moda", role="moderator")
+    web = Client()
+    web.force_login(moderator)
+    return (
+        web,
+        _client_with_token(moderator, "read admin:read"),
+        [about_kisan.id, about_reporter.id],
+    )
+
+
+STAFF_PAGES: dict[str, tuple[str, Callable[[Scenario, list[int]], str], bool]] = {
+    "web moderation queue": ("web", lambda s, r: "/moderation/reports", False),
+    "web report about the withheld account": ("web", lambda s, r: f"/moderation/reports/{r[0]}", True),
+    "web report naming the withheld post": ("web", lambda s, r: f"/moderation/reports/{r[1]}", True),
+    "api admin reports": ("api", lambda s, r: "/api/v1/admin/reports", True),
+    "api admin report about the withheld account": ("api", lambda s, r: f"/api/v1/admin/reports/{r[0]}", True),
+    "api admin report naming the withheld post": ("api", lambda s, r: f"/api/v1/admin/reports/{r[1]}", True),
+    "api admin accounts": ("api", lambda s, r: "/api/v1/admin/accounts", True),
+    "api admin withheld account": ("api", lambda s, r: f"/api/v1/admin/accounts/{s.kisan.id}", True),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("endpoint", STAFF_PAGES)
+def test_moderators_in_india_do_not_read_withheld_content_either(scenario, reports, endpoint):
+    door, path_of, shows_content = STAFF_PAGES[endpoint]
+    web, api, report_ids = reports
+    path = path_of(scenario, report_ids)
+    in_india = _get(web, api, door, path, "IN")
+    assert in_india.status_code == 200, in_india.content[:300]
+    for marker in STAFF_MARKERS:
+        assert marker not in in_india.content.decode(), f"{marker!r} leaked on {path} in India"
+    in_us = _get(web, api, door, path, "US").content.decode()
+    if shows_content:
+        assert any(marker in in_us for marker in STAFF_MARKERS), f"{path} shows nothing in the US"
+
+
+REPORTING: dict[str, tuple[str, Callable[[Scenario], str], dict]] = {
+    "web report form for the withheld account": ("web", lambda s: "/@kisanvoice/report", {}),
+    "web report form for the withheld post": ("web", lambda s: f"/@reporter/{s.withheld_post.id}/report", {}),
+    "web report form for the withheld account's post": ("web", lambda s: f"/@kisanvoice/{s.account_post.id}/report", {}),
+    "api report of the withheld account": ("api", lambda s: "/api/v1/reports", {"account": "kisan"}),
+    "api report of the withheld post": ("api", lambda s: "/api/v1/reports", {"account": "reporter", "post": "withheld_post"}),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("endpoint", REPORTING)
+def test_reporting_withheld_content_in_india_is_refused_like_reading_it(web, scenario, endpoint):
+    from tidings.social.models_moderation import Report
+
+    door, path_of, fields = REPORTING[endpoint]
+    path = path_of(scenario)
+    writer = _client_with_token(scenario.viewer, "read write")
+    for country, status in (("IN", 451), ("US", 200)):
+        if door == "web":
+            answer = web.get(path, HTTP_X_TEST_COUNTRY=country)
+            assert answer.status_code == status
+            answer = web.post(path, {"category": "legal"}, HTTP_X_TEST_COUNTRY=country)
+            assert answer.status_code == (451 if country == "IN" else 302)
+        else:
+            data = {"account_id": getattr(scenario, fields["account"]).id, "category": "legal"}
+            if "post" in fields:
+                data["status_ids[]"] = [getattr(scenario, fields["post"]).id]
+            answer = writer.post(path, data, HTTP_X_TEST_COUNTRY=country)
+            assert answer.status_code == status, answer.content
+        if country == "IN":
+            assert 'rel="blocked-by"' in answer["Link"]
+            assert WITHHELD_ACCOUNT_TEXT not in answer.content.decode()
+            assert not Report.objects.exists()
+    assert Report.objects.count() == 1

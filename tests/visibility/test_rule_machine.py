@@ -56,11 +56,13 @@ from tidings.social.actions import (
     do_delete_post,
     do_favourite,
     do_follow,
+    do_limit_account,
     do_mute,
     do_repost,
     do_suspend_account,
     do_unblock,
     do_unfollow,
+    do_unlimit_account,
     do_unsuspend_account,
     do_update_profile,
 )
@@ -271,6 +273,14 @@ class VisibilityWorld(RuleBasedStateMachine):
             do_suspend_account(person, reason="spam", acting_user=self.admin)
         else:
             do_unsuspend_account(person, reason="appeal", acting_user=self.admin)
+
+    @rule(account=pick, limit=st.booleans())
+    def limitation(self, account: int, limit: bool) -> None:
+        person = self._person(account)
+        if limit:
+            do_limit_account(person, text="", acting_user=self.admin)
+        else:
+            do_unlimit_account(person, acting_user=self.admin)
 
     @precondition(lambda self: self.posts)
     @rule(

@@ -16,6 +16,7 @@ from tidings.api import (
     admin_legal_appeals,
     admin_legal_clocks,
     admin_legal_dialogue,
+    admin_moderation,
     appeals,
     apps_oauth,
     direct,
@@ -28,6 +29,7 @@ from tidings.api import (
     notification_groups,
     notifications,
     portal,
+    reports,
     search,
     statuses,
     timelines,
@@ -84,6 +86,8 @@ for module in (
     direct,
     lists,
     filters,
+    reports,
+    admin_moderation,
 ):
     api.add_router("", module.router)
 api.add_decorator(rate_limit("api", by_account_or_ip, when=is_api_call), mode="view")

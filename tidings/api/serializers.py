@@ -50,6 +50,7 @@ NOTIFICATION_TYPES = {
     "legal": "moderation_warning",
     "update": "update",
     "poll": "poll",
+    "moderation": "moderation_warning",
 }
 
 
@@ -398,7 +399,7 @@ class Serializer:
         }
         if notification.post_id is not None:
             data["status"] = self.status(notification.post)
-        if notification.kind == "legal":
+        if notification.kind in ("legal", "moderation"):
             # Mastodon's shape for a notice from the server about one's own content.
             data["moderation_warning"] = {
                 "id": str(notification.id),

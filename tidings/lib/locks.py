@@ -16,7 +16,9 @@ goes back to an earlier one:
 3. **Account and post rows** whose counters the action moves
    (``followers_count``, ``reposts_count``, …): updated with ``F()``
    expressions, in the order the action names them, and never locked for
-   longer than the transaction.
+   longer than the transaction. Moderation takes, before these, the reporter's
+   account row (filing a report) or the **report** row (acting on it), then the
+   post it removes (``social/actions/moderation.py``).
 4. **The audit chain head** (``ChainHead``, locked by ``record_events``):
    *always last*. Every action writes its audit events at the end of its
    transaction, after every other write, so the chain head is held only for

@@ -74,6 +74,11 @@ class Account(AbstractBaseUser, PermissionsMixin):
     verified = models.BooleanField(default=False)
     locked = models.BooleanField(default=False)
     suspended_at = models.DateTimeField(null=True, blank=True)
+    limited_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set by a moderator: posts kept off public lists and trends.",
+    )
     email_confirmed_at = models.DateTimeField(null=True, blank=True)
     approved = models.BooleanField(
         default=True, help_text="False while a sign-up waits for approval (registrations=approval)."
@@ -321,6 +326,7 @@ class NotificationKind(models.TextChoices):
     LEGAL = "legal", "Legal notice"
     UPDATE = "update", "A reposted post was edited"
     POLL = "poll", "Poll ended"
+    MODERATION = "moderation", "Moderation notice"
 
 
 class Notification(models.Model):
@@ -368,3 +374,4 @@ from tidings.social.models_accountdel import AccountDeletion  # noqa: E402, F401
 from tidings.social.models_direct import *  # noqa: E402, F403  (conversations and polls)
 from tidings.social.models_edits import PostEdit  # noqa: E402,F401
 from tidings.social.models_lists import *  # noqa: E402, F403
+from tidings.social.models_moderation import ModerationNotice, Report  # noqa: E402, F401

@@ -10,6 +10,7 @@ the actions that document it accept it.
 | ----------------------- | ---- | --------- | ----- | ----------- | ----- |
 | suspend accounts        |      | yes       |       |             | yes   |
 | approve sign-ups        |      | yes       |       |             | yes   |
+| handle user reports     |      | yes       |       |             | yes   |
 | set roles               |      |           |       |             | yes   |
 | use the legal desk      |      |           | yes   | yes         | yes   |
 | administer the desk     |      |           |       | yes         | yes   |
@@ -30,6 +31,7 @@ from tidings.social.models import Account, Role
 class Permission(StrEnum):
     SUSPEND_ACCOUNTS = "suspend_accounts"
     APPROVE_SIGNUPS = "approve_signups"
+    MODERATE_REPORTS = "moderate_reports"
     SET_ROLES = "set_roles"
     USE_LEGAL_DESK = "use_legal_desk"
     ADMINISTER_LEGAL_DESK = "administer_legal_desk"
@@ -39,6 +41,7 @@ class Permission(StrEnum):
 PERMISSIONS: dict[Permission, frozenset[str]] = {
     Permission.SUSPEND_ACCOUNTS: frozenset({Role.MODERATOR, Role.ADMIN}),
     Permission.APPROVE_SIGNUPS: frozenset({Role.MODERATOR, Role.ADMIN}),
+    Permission.MODERATE_REPORTS: frozenset({Role.MODERATOR, Role.ADMIN}),
     Permission.SET_ROLES: frozenset({Role.ADMIN}),
     Permission.USE_LEGAL_DESK: frozenset({Role.LEGAL, Role.LEGAL_ADMIN, Role.ADMIN}),
     Permission.ADMINISTER_LEGAL_DESK: frozenset({Role.LEGAL_ADMIN, Role.ADMIN}),
@@ -49,6 +52,7 @@ PERMISSIONS: dict[Permission, frozenset[str]] = {
 REFUSALS: dict[Permission, str] = {
     Permission.SUSPEND_ACCOUNTS: "Only moderators and admins can suspend accounts.",
     Permission.APPROVE_SIGNUPS: "Only moderators and admins can approve sign-ups.",
+    Permission.MODERATE_REPORTS: "Only moderators and admins can handle reports.",
     Permission.SET_ROLES: "Only an admin can change roles.",
     Permission.USE_LEGAL_DESK: "The legal desk is for the legal team only.",
     Permission.ADMINISTER_LEGAL_DESK: "Only a legal admin can do that.",

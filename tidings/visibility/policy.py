@@ -12,7 +12,8 @@ The rule, as it reads (:func:`post_allowed`, :func:`account_allowed`,
         the author, the author's followers and the accounts it mentions;
         direct ("mentioned people only"): the author and the accounts it
         mentions, never followers as such; public and hashtag timelines and
-        search list public posts only);
+        search list public posts only, and of an account a moderator limited,
+        only to its followers and itself);
       - it is not withheld for the viewer: neither the post nor its author's
         account is withheld in one of the viewer's countries (or everywhere);
         authors always see their own content;
@@ -173,7 +174,7 @@ def _reachable(viewer: Viewer, post: Post, listing: Fetch, grants: Grants) -> bo
     if post.deleted_at is not None or not _author_shown(viewer, post.author, listing):
         return False
     if listing is Listing.PUBLIC:
-        if post.visibility != Visibility.PUBLIC:
+        if post.visibility != Visibility.PUBLIC or not _limit_allows(viewer, post, grants):
             return False
     elif not _privacy_allows(viewer, post, grants):
         return False
@@ -182,7 +183,16 @@ def _reachable(viewer: Viewer, post: Post, listing: Fetch, grants: Grants) -> bo
         original.deleted_at is None
         and _author_shown(viewer, original.author, listing)
         and _privacy_allows(viewer, original, grants)
+        and (listing is not Listing.PUBLIC or _limit_allows(viewer, original, grants))
     )
+
+
+def _limit_allows(viewer: Viewer, post: Post, grants: Grants) -> bool:
+    """A limited author's posts reach public lists only for the author and its followers."""
+    if post.author.limited_at is None:
+        return True
+    me = viewer.account_id
+    return me is not None and (post.author_id == me or grants.follows(post.author_id))
 
 
 def _withheld_with_original(viewer: Viewer, post: Post) -> bool:
@@ -423,7 +433,7 @@ def filter_visible_notifications(
 
 def _private_grants(viewer: Viewer, posts: list[Post]) -> tuple[set[int], set[int]]:
     """(followed author ids, ids of posts mentioning the viewer) among others' followers-only
-    and direct posts."""
+    and direct posts, and posts of limited authors."""
     me = viewer.account_id
     if me is None:
         return set(), set()
@@ -431,7 +441,9 @@ def _private_grants(viewer: Viewer, posts: list[Post]) -> tuple[set[int], set[in
         p
         for post in posts
         for p in (post, post.repost_of)
-        if p is not None and p.visibility not in _OPEN and p.author_id != me
+        if p is not None
+        and p.author_id != me
+        and (p.visibility not in _OPEN or p.author.limited_at is not None)
     ]
     if not private:
         return set(), set()
@@ -447,7 +459,8 @@ def _private_grants(viewer: Viewer, posts: list[Post]) -> tuple[set[int], set[in
             post_id__in={
                 p.id
                 for p in private
-                if p.author_id not in followed or p.visibility == Visibility.DIRECT
+                if p.visibility == Visibility.DIRECT
+                or (p.visibility == Visibility.FOLLOWERS and p.author_id not in followed)
             },
         ).values_list("post_id", flat=True)
     )
@@ -494,6 +507,18 @@ def _privacy_q(viewer: Viewer, prefix: str = "") -> Q:
     )
 
 
+def _limit_q(viewer: Viewer, prefix: str = "") -> Q:
+    """SQL of :func:`_limit_allows` for the post at ``prefix``."""
+    unlimited = Q(**{f"{prefix}author__limited_at__isnull": True})
+    if viewer.account_id is None:
+        return unlimited
+    me = viewer.account_id
+    follows_author = Exists(
+        Follow.objects.filter(follower_id=me, followee_id=OuterRef(f"{prefix}author_id"))
+    )
+    return unlimited | Q(**{f"{prefix}author_id": me}) | follows_author
+
+
 def _withheld_ref(viewer: Viewer, kind: str, ref: str) -> Q:
     """Q matching rows whose ``ref`` (an account id or a post id) is withheld for the viewer."""
     accounts, posts = viewer.withheld_ids
@@ -532,7 +557,7 @@ def _post_q(viewer: Viewer, listing: Listing, prefix: str = "") -> Q:
     """SQL of :func:`post_allowed` for the post at ``prefix``."""
     q = Q(**{f"{prefix}deleted_at__isnull": True}) & _author_shown_q(viewer, listing, prefix)
     if listing is Listing.PUBLIC:
-        q &= Q(**{f"{prefix}visibility": Visibility.PUBLIC})
+        q &= Q(**{f"{prefix}visibility": Visibility.PUBLIC}) & _limit_q(viewer, prefix)
     else:
         q &= _privacy_q(viewer, prefix)
     original = f"{prefix}repost_of__"
@@ -541,6 +566,8 @@ def _post_q(viewer: Viewer, listing: Listing, prefix: str = "") -> Q:
         & _author_shown_q(viewer, listing, original)
         & _privacy_q(viewer, original)
     )
+    if listing is Listing.PUBLIC:
+        original_ok &= _limit_q(viewer, original)
     withheld = _withheld_q(viewer, prefix)
     if withheld is not None:
         q &= ~withheld
@@ -580,9 +607,12 @@ def visible_notifications(
 
 
 def visible_hashtag_links(queryset: QuerySet[PostHashtag], viewer: Viewer) -> QuerySet[PostHashtag]:
-    """Hashtag uses that count in the viewer's countries (trends): listed, live authors, nothing
-    withheld there. A per-country aggregate: blocks, mutes and the author exception do not apply."""
-    queryset = queryset.filter(listed=True, author__suspended_at__isnull=True)
+    """Hashtag uses that count in the viewer's countries (trends): listed, live and unlimited
+    authors, nothing withheld there. A per-country aggregate: blocks, mutes, follows and the
+    author exception do not apply."""
+    queryset = queryset.filter(
+        listed=True, author__suspended_at__isnull=True, author__limited_at__isnull=True
+    )
     if _has_withheld(viewer):
         queryset = queryset.exclude(
             _withheld_ref(viewer, "account", "author_id") | _withheld_ref(viewer, "post", "post_id")

@@ -157,6 +157,7 @@ class _Routes:
     unbookmark: _Route
     pin: _Route
     unpin: _Route
+    report_post: _Route
 
 
 @lru_cache(maxsize=8)
@@ -175,6 +176,7 @@ def _routes_for(script_prefix: str, urlconf: object) -> _Routes:
         unbookmark=_Route("web:unbookmark", _ID),
         pin=_Route("web:pin", _ID),
         unpin=_Route("web:unpin", _ID),
+        report_post=_Route("web:report_post", _HANDLE, _ID),
     )
 
 
@@ -334,6 +336,12 @@ def post_actions(target: Post, page: CardContext, urls: _Routes | None = None) -
             '    <button type="submit" class="action action--danger"><span aria-hidden="true">'
             '✕</span> <span class="action__label">Delete</span></button>\n'
             "  </form>\n"
+        )
+    else:
+        url = urls.report_post(target.author.username, target.id)
+        out.append(
+            f'  <a class="action action--quiet" href="{url}"><span aria-hidden="true">⚑</span> '
+            '<span class="action__label">Report</span></a>\n'
         )
     out.append("</div>")
     return "".join(out)

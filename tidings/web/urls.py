@@ -19,6 +19,7 @@ from tidings.web.views import (
     inbox,
     lists,
     media,
+    moderation,
     pages,
     portal,
 )
@@ -113,6 +114,17 @@ urlpatterns = [
     path("@<str:handle>/<int:post_id>", pages.post_detail, name="post"),
     path("@<str:handle>/<int:post_id>/history", edits.post_history, name="post_history"),
     path("posts/<int:post_id>/edit", edits.edit_post, name="edit_post"),
+    # Reports and the moderation queue
+    path("@<str:handle>/report", moderation.report_account, name="report_account"),
+    path("@<str:handle>/report/sent", moderation.report_sent, name="report_sent"),
+    path("@<str:handle>/<int:post_id>/report", moderation.report_post, name="report_post"),
+    path("moderation/reports", moderation.queue, name="moderation_reports"),
+    path("moderation/reports/<int:report_id>", moderation.report_detail, name="moderation_report"),
+    path(
+        "moderation/reports/<int:report_id>/<str:action>",
+        moderation.report_action,
+        name="moderation_report_action",
+    ),
     # Avatars go through the visibility check: never serve MEDIA_ROOT directly.
     path("avatars/<int:account_id>/<str:name>", media.avatar, name="avatar"),
 ]

@@ -29,6 +29,7 @@ from tidings.social.actions.graph import (
     do_unmute,
 )
 from tidings.social.actions.lists import *  # noqa: F403 (bookmarks, lists, pins)
+from tidings.social.actions.moderation import *  # noqa: F403 (reports and moderators' decisions)
 from tidings.social.actions.notification_groups import do_dismiss_notification_group
 from tidings.social.actions.notifications import (
     do_clear_notifications,

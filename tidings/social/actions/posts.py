@@ -137,6 +137,25 @@ def do_delete_post(post: Post, *, acting_user: Account) -> None:
     A post that a legal record points at becomes a tombstone instead of going:
     hidden from everyone, its text kept only under a legal hold (see
     ``tidings.legal.holds``). The audit event keeps the text's SHA-256, never the text.
+    (A moderator's deletion is ``do_moderator_delete_post``: always a tombstone.)
+    """
+    if post.author_id != acting_user.id:
+        raise NotPermitted("Only the author can delete a post.")
+    remove_post(post, action="post.delete", actor_id=acting_user.id)
+
+
+def remove_post(
+    post: Post,
+    *,
+    action: str,
+    actor_id: int,
+    keep_tombstone: bool = False,
+    data: dict[str, object] | None = None,
+) -> bool:
+    """Take ``post`` down inside the caller's transaction and record ``action``; False if gone already.
+
+    A tombstone is left when a legal record points at the post or ``keep_tombstone``
+    asks for one (a report's evidence); its text survives only under a legal hold.
     """
     from tidings.legal.holds import (
         demands_preserving,
@@ -145,11 +164,9 @@ def do_delete_post(post: Post, *, acting_user: Account) -> None:
         text_sha256,
     )
 
-    if post.author_id != acting_user.id:
-        raise NotPermitted("Only the author can delete a post.")
     locked = Post.objects.select_for_update().filter(id=post.id).first()
     if locked is None or locked.deleted_at is not None:
-        return  # deleted meanwhile by a simultaneous request: its counters are already down
+        return False  # deleted meanwhile by a simultaneous request: its counters are already down
     post = locked
     Account.objects.filter(id=post.author_id, posts_count__gt=0).update(
         posts_count=F("posts_count") - 1
@@ -163,9 +180,13 @@ def do_delete_post(post: Post, *, acting_user: Account) -> None:
             reposts_count=F("reposts_count") - 1
         )
     digest = text_sha256(post.text)
-    data: dict[str, object] = {"text_sha256": digest, "repost_of": post.repost_of_id}
+    event: dict[str, object] = {
+        **(data or {}),
+        "text_sha256": digest,
+        "repost_of": post.repost_of_id,
+    }
     preserving = demands_preserving(post)
-    if preserving or legally_referenced(post):
+    if preserving or keep_tombstone or legally_referenced(post):
         now = timezone.now()
         holds = place_holds(post, preserving, now)
         post.deleted_at, post.text_sha256 = now, digest
@@ -176,17 +197,12 @@ def do_delete_post(post: Post, *, acting_user: Account) -> None:
         HomeEntry.objects.filter(post_id=post.id).delete()
         PostHashtag.objects.filter(post_id=post.id).delete()
         Notification.objects.filter(post_id=post.id).delete()
-        data["tombstone"] = True
-        data["held_until"] = max(h.ends_at for h in holds).isoformat() if holds else None
-    record_event(
-        "post.delete",
-        actor_id=acting_user.id,
-        subject_type="post",
-        subject_id=post.id,
-        data=data,
-    )
+        event["tombstone"] = True
+        event["held_until"] = max(h.ends_at for h in holds).isoformat() if holds else None
+    record_event(action, actor_id=actor_id, subject_type="post", subject_id=post.id, data=event)
     if post.deleted_at is None:
         post.delete()
+    return True
 
 
 def _original(post: Post) -> Post:

@@ -17,6 +17,14 @@ def can_use_desk(account: Account | None) -> bool:
 
 
 @register.filter
+def can_moderate(account: Account | None) -> bool:
+    """Whether ``account`` handles user reports (the nav shows the queue's link only then)."""
+    from tidings.social.reports import can_moderate as allowed
+
+    return allowed(account)
+
+
+@register.filter
 def get_item(mapping: dict, key: object) -> object:
     """``mapping[key]`` or 0, for counts keyed by state."""
     return mapping.get(key, 0) if mapping else 0
