@@ -30,6 +30,7 @@ from tidings.visibility.policy import (
     withheld_notices,
     withheld_post_for,
 )
+from tidings.visibility.media import access_media, access_own_media, own_unattached_media
 from tidings.visibility.viewer import Viewer, anonymous_viewer, viewer_for_account
 
 __all__ = [
@@ -38,6 +39,9 @@ __all__ = [
     "Viewer",
     "access_account",
     "access_account_to_undo",
+    "access_media",
+    "access_own_media",
+    "own_unattached_media",
     "account_allowed",
     "access_post",
     "anonymous_viewer",

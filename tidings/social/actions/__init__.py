@@ -17,6 +17,7 @@ from tidings.social.actions.graph import (
     do_unfollow,
     do_unmute,
 )
+from tidings.social.actions.media import do_describe_media, do_purge_unattached_media, do_upload_media
 from tidings.social.actions.notifications import (
     do_clear_notifications,
     do_mark_notifications_read,
@@ -37,6 +38,9 @@ __all__ = [
     "do_clear_notifications",
     "do_create_account",
     "do_create_post",
+    "do_describe_media",
+    "do_purge_unattached_media",
+    "do_upload_media",
     "do_delete_post",
     "do_favourite",
     "do_follow",
