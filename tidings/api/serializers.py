@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from tidings.lib.images import avatar_path
 from tidings.social.models import Account, Hashtag, Notification, Post, Visibility
+from tidings.social.models_media import MediaAttachment, media_path
 from tidings.social.queries import (
     Relationship,
     ViewerFlags,
@@ -214,7 +215,9 @@ class Serializer:
             "visibility": VISIBILITY_OUT.get(post.visibility, "public"),
             "sensitive": False,
             "spoiler_text": "",
-            "media_attachments": [],
+            "media_attachments": [
+                self.media_attachment(m) for m in self.flags.media.get(post.id, ())
+            ],
             "application": None,
             "mentions": [
                 {
@@ -253,6 +256,21 @@ class Serializer:
         if withheld:
             data["withheld"] = withheld
         return data
+
+    def media_attachment(self, media: MediaAttachment) -> dict[str, Any]:
+        """Mastodon's MediaAttachment entity (always an image here)."""
+        return {
+            "id": str(media.id),
+            "type": "image",
+            "url": self.base + media_path(media),
+            "preview_url": self.base + media_path(media, small=True),
+            "remote_url": None,
+            "preview_remote_url": None,
+            "text_url": None,
+            "meta": media.meta,
+            "description": media.description or None,
+            "blurhash": media.blurhash or None,
+        }
 
     def statuses(self, posts: Sequence[Post]) -> list[dict[str, Any]]:
         self.prepare(posts)

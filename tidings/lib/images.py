@@ -186,7 +186,9 @@ def _blurhash(image: Image.Image) -> str:
     small = image.convert("RGB")
     small.thumbnail((64, 64))
     x, y = (4, 3) if small.width >= small.height else (3, 4)
-    return str(blurhash.encode(small, x_components=x, y_components=y))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # the encoder reads bands by getdata()
+        return str(blurhash.encode(small, x_components=x, y_components=y))
 
 
 def prepare_post_image(upload: object) -> PreparedMedia:

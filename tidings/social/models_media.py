@@ -44,3 +44,9 @@ class MediaAttachment(models.Model):
 
     def __str__(self) -> str:
         return f"media {self.id} of {self.owner}"
+
+
+def media_path(media: MediaAttachment, *, small: bool = False) -> str:
+    """Where an image (or its preview) is served, through the visibility check."""
+    stored = media.thumbnail if small else media.file
+    return f"/media/{media.id}/{stored.name.rsplit('/', 1)[-1]}"

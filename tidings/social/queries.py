@@ -8,11 +8,12 @@ newer than, oldest first, returned newest first). Never OFFSET.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import QuerySet
 
+from tidings.social.media_queries import media_by_post
 from tidings.social.models import (
     Account,
     Block,
@@ -21,6 +22,7 @@ from tidings.social.models import (
     FollowRequest,
     Hashtag,
     HomeEntry,
+    MediaAttachment,
     Mute,
     Notification,
     Post,
@@ -263,10 +265,14 @@ def notifications(
 
 @dataclass(frozen=True)
 class ViewerFlags:
-    """What the viewer has done to each post on a page (one query each)."""
+    """What the viewer has done to each post on a page, and the posts' images (one query each)."""
 
     favourited: frozenset[int]
     reposted: frozenset[int]
+    media: dict[int, tuple[MediaAttachment, ...]] = field(default_factory=dict)
+
+    def media_of(self, post: Post) -> tuple[MediaAttachment, ...]:
+        return self.media.get(post.repost_of_id or post.id, ())
 
     def favourited_post(self, post: Post) -> bool:
         return (post.repost_of_id or post.id) in self.favourited
@@ -276,14 +282,18 @@ class ViewerFlags:
 
 
 def viewer_flags(viewer: Viewer, posts: Sequence[Post]) -> ViewerFlags:
-    if viewer.account_id is None or not posts:
+    if not posts:
         return ViewerFlags(frozenset(), frozenset())
+    media = media_by_post(posts)
+    if viewer.account_id is None:
+        return ViewerFlags(frozenset(), frozenset(), media)
     ids = {p.repost_of_id or p.id for p in posts}
     favourited = Favourite.objects.filter(account_id=viewer.account_id, post_id__in=ids)
     reposted = Post.objects.filter(author_id=viewer.account_id, repost_of_id__in=ids)
     return ViewerFlags(
         frozenset(favourited.values_list("post_id", flat=True)),
         frozenset(reposted.values_list("repost_of_id", flat=True)),
+        media,
     )
 
 

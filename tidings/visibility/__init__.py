@@ -8,6 +8,7 @@ once as predicates (``post_allowed``, ``account_allowed``,
 ``notification_allowed``); the queryset forms are proven equal to them.
 """
 
+from tidings.visibility.media import access_media, access_own_media, own_unattached_media
 from tidings.visibility.policy import (
     Grants,
     Listing,
@@ -30,7 +31,6 @@ from tidings.visibility.policy import (
     withheld_notices,
     withheld_post_for,
 )
-from tidings.visibility.media import access_media, access_own_media, own_unattached_media
 from tidings.visibility.viewer import Viewer, anonymous_viewer, viewer_for_account
 
 __all__ = [

@@ -17,6 +17,7 @@ from tidings.web.views import (
     media,
     pages,
     portal,
+    post_media,
 )
 
 app_name = "web"
@@ -93,5 +94,6 @@ urlpatterns = [
     path("@<str:handle>/<int:post_id>", pages.post_detail, name="post"),
     # Avatars go through the visibility check: never serve MEDIA_ROOT directly.
     path("avatars/<int:account_id>/<str:name>", media.avatar, name="avatar"),
+    path("media/<int:media_id>/<str:name>", post_media.post_image, name="post_image"),
 ]
 urlpatterns += desk_dialogue.urlpatterns  # a demand's thread with its authority

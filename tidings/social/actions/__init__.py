@@ -17,7 +17,11 @@ from tidings.social.actions.graph import (
     do_unfollow,
     do_unmute,
 )
-from tidings.social.actions.media import do_describe_media, do_purge_unattached_media, do_upload_media
+from tidings.social.actions.media import (
+    do_describe_media,
+    do_purge_unattached_media,
+    do_upload_media,
+)
 from tidings.social.actions.notifications import (
     do_clear_notifications,
     do_mark_notifications_read,

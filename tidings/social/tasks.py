@@ -1,0 +1,19 @@
+"""Periodic upkeep of social content: uploads never attached to a post are deleted after a day."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from tidings.social.actions.media import do_purge_unattached_media
+from tidings.tasks import periodic
+
+#: How long an upload may wait for its post.
+KEEP_UNATTACHED = timedelta(days=1)
+
+
+@periodic(every=timedelta(hours=1))
+def purge_unattached_media() -> int:
+    """Delete uploads older than ``KEEP_UNATTACHED`` that no post took; returns how many."""
+    return do_purge_unattached_media(older_than=timezone.now() - KEEP_UNATTACHED, acting_user=None)
