@@ -10,10 +10,10 @@ from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
+from tests.lib.test_images import bomb_png, jpeg_with_gps_rotated, png_bytes
 from tidings.audit.models import AuditEvent
 from tidings.legal.actions.withholding import do_withhold
 from tidings.social.models import MediaAttachment
-from tests.lib.test_images import bomb_png, jpeg_with_gps_rotated, png_bytes
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ import io
 import pytest
 from PIL import Image
 
+from tests.lib.test_images import bomb_png, jpeg_with_gps_rotated, png_bytes, upload
 from tidings.lib.errors import InvalidInput
 from tidings.lib.images import (
     IMAGE_MAX_BYTES,
@@ -16,7 +17,6 @@ from tidings.lib.images import (
     prepare_avatar,
     prepare_post_image,
 )
-from tests.lib.test_images import bomb_png, jpeg_with_gps_rotated, png_bytes, upload
 
 
 def _open(stored) -> Image.Image:
