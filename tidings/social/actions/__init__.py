@@ -19,6 +19,7 @@ from tidings.social.actions.graph import (
 )
 from tidings.social.actions.media import (
     do_describe_media,
+    do_post_with_images,
     do_purge_unattached_media,
     do_upload_media,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "do_create_account",
     "do_create_post",
     "do_describe_media",
+    "do_post_with_images",
     "do_purge_unattached_media",
     "do_upload_media",
     "do_delete_post",

@@ -144,6 +144,29 @@ def attach_media(post: Post, media: Sequence[MediaAttachment], *, acting_user: A
 
 
 @transaction.atomic
+def do_post_with_images(
+    text: str,
+    images: Sequence[tuple[object, str]],
+    *,
+    acting_user: Account,
+    visibility: str,
+    in_reply_to: Post | None = None,
+) -> Post:
+    """Upload ``images`` (file, description) and post them with ``text``, all or nothing."""
+    from tidings.social.actions.posts import do_create_post
+
+    if len(images) > MEDIA_PER_POST:
+        raise InvalidInput(f"A post has at most {MEDIA_PER_POST} images; {len(images)} given.")
+    media = [
+        do_upload_media(upload, acting_user=acting_user, description=description)
+        for upload, description in images
+    ]
+    return do_create_post(
+        text, acting_user=acting_user, visibility=visibility, in_reply_to=in_reply_to, media=media
+    )
+
+
+@transaction.atomic
 def do_purge_unattached_media(*, older_than: datetime, acting_user: Account | None) -> int:
     """Delete uploads never attached to a post and created before ``older_than``; their files
     go once the deletion commits. Returns how many."""
