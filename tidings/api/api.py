@@ -50,7 +50,9 @@ api = NinjaAPI(
         "`country_codes` where it is withheld now (`XX`: everywhere), `scope` `account` when "
         "the author's account is withheld, and `notice_url` the absolute URL of the public "
         "notice of that withholding (the account's when both are). A 451 answer carries "
-        '`notice_url` in its body and `Link: <…>; rel="blocked-by"`.'
+        '`notice_url` in its body and `Link: <…>; rel="blocked-by"`. The extension covers a '
+        "status's `media_attachments`: where the status is withheld, its image URLs answer 451 "
+        "as well."
     ),
     openapi_url=None,
     docs_url=None,

@@ -45,8 +45,17 @@ class MediaAttachment(models.Model):
     def __str__(self) -> str:
         return f"media {self.id} of {self.owner}"
 
+    @property
+    def original_name(self) -> str:
+        """The file name of the stored original (``original.jpg``), as it appears in its URL."""
+        return self.file.name.rsplit("/", 1)[-1]
+
+    @property
+    def small_name(self) -> str:
+        """The file name of the preview (``small.jpg``)."""
+        return self.thumbnail.name.rsplit("/", 1)[-1]
+
 
 def media_path(media: MediaAttachment, *, small: bool = False) -> str:
     """Where an image (or its preview) is served, through the visibility check."""
-    stored = media.thumbnail if small else media.file
-    return f"/media/{media.id}/{stored.name.rsplit('/', 1)[-1]}"
+    return f"/media/{media.id}/{media.small_name if small else media.original_name}"
