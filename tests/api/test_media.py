@@ -191,6 +191,7 @@ def test_served_bytes_carry_no_exif_or_gps(alice, api_client):
     served = Client().get("/" + path)
     assert served.status_code == 200
     assert served["Content-Type"] == "image/jpeg"
+    assert served["Content-Security-Policy"].startswith("default-src 'none'")
     data = b"".join(served.streaming_content)
     assert b"Exif" not in data and b"GPS" not in data
     with Image.open(io.BytesIO(data)) as image:

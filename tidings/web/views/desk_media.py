@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 
 from tidings.legal.queries import access_demand, access_demand_item
 from tidings.lib.errors import NotFound, TidingsError
+from tidings.lib.security_headers import UPLOADED_IMAGE_POLICY
 from tidings.social.models import MediaAttachment
 from tidings.web.views.base import error_response, sign_in_required, signed_in
 from tidings.web.views.post_media import CONTENT_TYPES
@@ -51,4 +52,5 @@ def evidence_image(
     )
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = UPLOADED_IMAGE_POLICY
     return response

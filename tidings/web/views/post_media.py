@@ -20,6 +20,7 @@ from django.views.decorators.http import require_safe
 
 from tidings.api.auth import api_auth
 from tidings.lib.errors import NotFound, TidingsError
+from tidings.lib.security_headers import UPLOADED_IMAGE_POLICY
 from tidings.visibility import Viewer, access_media
 from tidings.web.views.base import error_response
 
@@ -61,4 +62,5 @@ def post_image(request: HttpRequest, media_id: int, name: str) -> HttpResponse:
     content_type = CONTENT_TYPES.get(PurePosixPath(name).suffix, "application/octet-stream")
     response = FileResponse(file, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = UPLOADED_IMAGE_POLICY
     return _private(response)
