@@ -1,15 +1,20 @@
-"""The desk shows the images of a post named in a demand as evidence, and they vanish with the post."""
+"""The desk shows the images of a post named in a demand as evidence; deleting takes them with the text."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from tests.lib.test_images import png_bytes, upload
 from tests.web.conftest import page_text
 from tidings.legal.actions.decisions import do_decide_items
+from tidings.legal.actions.holds import do_purge_ended_holds
 from tidings.legal.models import DemandItem
-from tidings.social.actions import do_upload_media
+from tidings.social.actions import do_delete_post, do_upload_media
+from tidings.social.models import MediaAttachment
 
 
 @pytest.fixture(autouse=True)
@@ -64,3 +69,38 @@ def test_evidence_images_are_for_desk_staff_only_and_only_of_the_items_post(
     make_post(bob, "unrelated", media=[other])
     assert signed_in(legal).get(f"{base}/{other.id}/small.jpg").status_code == 404
     assert signed_in(legal).get(f"{base}/{image.id}/secret.jpg").status_code == 404
+
+
+# -- deleting: images go with the text, and stay while a legal hold keeps it -------------
+
+
+def test_deleting_a_post_deletes_its_images_and_their_files(
+    make_account, make_post, settings, django_capture_on_commit_callbacks
+):
+    author = make_account("snapper")
+    image = do_upload_media(upload(png_bytes(), "p.png"), acting_user=author)
+    post = make_post(author, "Soon gone", media=[image])
+    stored = settings.MEDIA_ROOT / image.file.name
+    assert stored.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        do_delete_post(post, acting_user=author)
+    assert not MediaAttachment.objects.filter(id=image.id).exists()
+    assert not stored.exists()
+    assert Client().get(f"/media/{image.id}/small.jpg").status_code == 404
+
+
+def test_a_held_tombstone_keeps_its_images_for_the_desk_until_the_hold_ends(
+    signed_in, legal, pictured, django_capture_on_commit_callbacks
+):
+    demand, item, image, post = pictured
+    do_decide_items(
+        demand, [item.id], action="withhold", reason="order", countries=["IN"], acting_user=legal
+    )
+    do_delete_post(post, acting_user=post.author)
+    evidence = f"/desk/demands/{demand.id}/items/{item.id}/images/{image.id}/small.jpg"
+    assert signed_in(legal).get(evidence).status_code == 200  # preserved, for legal staff only
+    assert Client().get(f"/media/{image.id}/small.jpg", HTTP_X_TEST_COUNTRY="US").status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        do_purge_ended_holds(acting_user=None, now=timezone.now() + timedelta(days=181))
+    assert not MediaAttachment.objects.filter(id=image.id).exists()
+    assert signed_in(legal).get(evidence).status_code == 404

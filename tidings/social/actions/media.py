@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from django.db import transaction
@@ -166,6 +166,29 @@ def do_post_with_images(
     )
 
 
+def _remove_files_on_commit(media: Sequence[MediaAttachment]) -> None:
+    names = [name for m in media for name in (m.file.name, m.thumbnail.name) if name]
+    storage = MediaAttachment._meta.get_field("file").storage
+
+    def remove_files() -> None:
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(remove_files)
+
+
+def discard_media_of(post_ids: Iterable[int]) -> int:
+    """Inside a delete or a purge: drop the images of these posts and, once it commits, their files.
+
+    Never called for a tombstone a legal hold preserves: its images stay, as its text does.
+    """
+    media = list(MediaAttachment.objects.filter(post_id__in=list(post_ids)))
+    if media:
+        MediaAttachment.objects.filter(id__in=[m.id for m in media]).delete()
+        _remove_files_on_commit(media)
+    return len(media)
+
+
 @transaction.atomic
 def do_purge_unattached_media(*, older_than: datetime, acting_user: Account | None) -> int:
     """Delete uploads never attached to a post and created before ``older_than``; their files
@@ -175,15 +198,8 @@ def do_purge_unattached_media(*, older_than: datetime, acting_user: Account | No
     )
     if not stale:
         return 0
-    names = [name for m in stale for name in (m.file.name, m.thumbnail.name) if name]
     MediaAttachment.objects.filter(id__in=[m.id for m in stale], post__isnull=True).delete()
-    storage = MediaAttachment._meta.get_field("file").storage
-
-    def remove_files() -> None:
-        for name in names:
-            storage.delete(name)
-
-    transaction.on_commit(remove_files)
+    _remove_files_on_commit(stale)
     record_event(
         "media.purge",
         actor_id=acting_user.id if acting_user else None,

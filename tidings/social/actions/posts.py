@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from tidings.audit.chain import record_event
 from tidings.lib.errors import InvalidInput, NotPermitted
-from tidings.social.actions.media import attach_media
+from tidings.social.actions.media import attach_media, discard_media_of
 from tidings.social.fanout import schedule_fanout
 from tidings.social.models import (
     POST_MAX_LENGTH,
@@ -179,12 +179,16 @@ def do_delete_post(post: Post, *, acting_user: Account) -> None:
         post.deleted_at, post.text_sha256 = now, digest
         if not holds:
             post.text = ""
+            if discarded := discard_media_of([post.id]):
+                data["images_discarded"] = discarded
         post.save(update_fields=["deleted_at", "text_sha256", "text"])
         HomeEntry.objects.filter(post_id=post.id).delete()
         PostHashtag.objects.filter(post_id=post.id).delete()
         Notification.objects.filter(post_id=post.id).delete()
         data["tombstone"] = True
         data["held_until"] = max(h.ends_at for h in holds).isoformat() if holds else None
+    elif discarded := discard_media_of([post.id]):
+        data["images_discarded"] = discarded
     record_event(
         "post.delete",
         actor_id=acting_user.id,
