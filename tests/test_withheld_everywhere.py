@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 
+from tests.lib.test_images import png_bytes, upload
 from tidings.api.actions import do_create_app, do_issue_token
 from tidings.legal.actions.withholding import do_withhold
 from tidings.legal.models import Withholding
@@ -31,8 +32,10 @@ from tidings.social.actions import (
     do_repost,
     do_update_profile,
 )
-from tidings.social.models import Account, FollowRequest, Post
+from tidings.social.actions.media import do_upload_media
+from tidings.social.models import Account, FollowRequest, MediaAttachment, Post
 from tidings.social.models_lists import AccountList
+from tidings.social.models_media import media_path
 
 WITHHELD_ACCOUNT_TEXT = "Kisan tractor rally wheatfield"
 WITHHELD_POST_TEXT = "Reporter border dispatch barricade"
@@ -60,9 +63,14 @@ class Scenario:
 
 
 @pytest.fixture(autouse=True)
-def _country_header(settings):
+def _country_header(settings, tmp_path):
     settings.TIDINGS_COUNTRY_HEADER = "X-Test-Country"
     settings.TIDINGS_GEOIP = False
+    settings.MEDIA_ROOT = tmp_path
+
+
+def _image(owner: Account) -> MediaAttachment:
+    return do_upload_media(upload(png_bytes(), "photo.png"), acting_user=owner, description="")
 
 
 @pytest.fixture
@@ -76,8 +84,10 @@ def scenario(make_account, make_post, run_on_commit) -> Scenario:
         for account in (kisan, reporter, amrit):
             do_follow(account, acting_user=viewer)
         do_follow(viewer, acting_user=kisan)
-    account_post = make_post(kisan, f"{WITHHELD_ACCOUNT_TEXT} #FarmLaws @viewer")
-    withheld_post = make_post(reporter, f"{WITHHELD_POST_TEXT} #FarmLaws")
+    account_post = make_post(
+        kisan, f"{WITHHELD_ACCOUNT_TEXT} #FarmLaws @viewer", media=[_image(kisan)]
+    )
+    withheld_post = make_post(reporter, f"{WITHHELD_POST_TEXT} #FarmLaws", media=[_image(reporter)])
     kept_post = make_post(reporter, f"{KEPT_TEXT} #FarmLaws")
     with run_on_commit():
         account_repost = do_repost(account_post, acting_user=amrit)
@@ -294,7 +304,28 @@ DIRECT: dict[str, tuple[str, Path]] = {
         "web",
         lambda s: f"/@kisanvoice/{s.account_post.id}/history",
     ),
+    "web image of the withheld post": ("web", lambda s: _image_path(s.withheld_post)),
+    "web preview of the withheld account's image": (
+        "web",
+        lambda s: _image_path(s.account_post, small=True),
+    ),
+    "api image of the withheld post": ("api", lambda s: _image_path(s.withheld_post)),
+    "api image of the withheld account's post": ("api", lambda s: _image_path(s.account_post)),
 }
+
+
+def _image_path(post: Post, *, small: bool = False) -> str:
+    return media_path(post.media_attachments.get(), small=small)
+
+
+def _withheld_images(scenario: Scenario) -> list[str]:
+    """The images of withheld posts, by their file paths (absent in India like their posts)."""
+    return [
+        f"/{m.id}/"
+        for m in MediaAttachment.objects.filter(
+            post__in=[scenario.withheld_post, scenario.account_post]
+        )
+    ]
 
 
 def _get(web: Client, api: Client, door: str, path: str, country: str):
@@ -309,7 +340,7 @@ def test_lists_hide_withheld_content_in_india_only(web, api, scenario, endpoint)
     in_india = _get(web, api, door, path, "IN")
     assert in_india.status_code == 200, in_india.content[:300]
     text = in_india.content.decode()
-    for marker in WITHHELD_MARKERS:
+    for marker in (*WITHHELD_MARKERS, *_withheld_images(scenario)):
         assert marker not in text, f"{marker!r} leaked on {path} in India"
     in_us = _get(web, api, door, path, "US").content.decode()
     assert any(marker in in_us for marker in WITHHELD_MARKERS), f"{path} shows nothing in the US"

@@ -10,6 +10,7 @@ from mastodon import Mastodon, MastodonAPIError, MastodonNotFoundError, Mastodon
 
 from tests.api.conftest import SCOPES
 from tests.conftest import TEST_PASSWORD
+from tests.lib.test_images import jpeg_with_gps_rotated
 
 
 def test_an_app_registers_signs_up_and_reads_its_own_account(new_user):
@@ -358,3 +359,29 @@ def test_grouped_notifications_through_mastodon_py(new_user):
     assert alice.unread_grouped_notifications_count() == 2
     alice.dismiss_grouped_notification("follow")
     assert "follow" not in {g.group_key for g in alice.grouped_notifications().notification_groups}
+
+
+def test_an_app_uploads_a_described_photo_and_posts_it(new_user, live_tidings, tmp_path):
+    photo = tmp_path / "field.jpg"
+    photo.write_bytes(jpeg_with_gps_rotated())
+    alice, bob = new_user("photo"), new_user("viewer")
+    media = alice.media_post(str(photo), mime_type="image/jpeg", description="A wheat field")
+    assert media.type == "image"
+    assert media.description == "A wheat field"
+    assert media.meta.original.width == 30 and media.meta.original.height == 60
+    posted = alice.status_post("At the border", media_ids=[media])
+    assert [m.id for m in posted.media_attachments] == [media.id]
+    seen = bob.status(posted.id)
+    attachment = seen.media_attachments[0]
+    assert attachment.description == "A wheat field"
+    assert attachment.blurhash
+    path = attachment.preview_url.split("://", 1)[1].split("/", 1)[1]
+    served = requests.get(f"{live_tidings.url}/{path}", timeout=10)
+    assert served.status_code == 200
+    assert served.headers["Content-Type"] == "image/jpeg"
+    assert b"Exif" not in served.content
+    assert "private" in served.headers["Cache-Control"]
+    described = alice.media_update(media, description="A wheat field at dawn")
+    assert described.description == "A wheat field at dawn"
+    with pytest.raises(MastodonAPIError):
+        bob.media_update(media, description="not mine")

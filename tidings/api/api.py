@@ -26,6 +26,7 @@ from tidings.api import (
     instance,
     lists,
     markers,
+    media,
     notification_groups,
     notifications,
     portal,
@@ -56,7 +57,9 @@ api = NinjaAPI(
         "`country_codes` where it is withheld now (`XX`: everywhere), `scope` `account` when "
         "the author's account is withheld, and `notice_url` the absolute URL of the public "
         "notice of that withholding (the account's when both are). A 451 answer carries "
-        '`notice_url` in its body and `Link: <…>; rel="blocked-by"`.'
+        '`notice_url` in its body and `Link: <…>; rel="blocked-by"`. The extension covers a '
+        "status's `media_attachments`: where the status is withheld, its image URLs answer 451 "
+        "as well."
     ),
     openapi_url=None,
     docs_url=None,
@@ -71,6 +74,7 @@ for module in (
     follow_requests,
     statuses,
     edits,
+    media,
     timelines,
     notifications,
     notification_groups,

@@ -12,6 +12,7 @@ import tidings
 from tidings.api.auth import require_user
 from tidings.api.pagination import json_response
 from tidings.api.serializers import Serializer, base_url
+from tidings.lib.images import IMAGE_MAX_BYTES, IMAGE_MAX_PIXELS, IMAGE_MIME_TYPES
 from tidings.social.models import POST_MAX_LENGTH, Account
 from tidings.social.models_direct import (
     POLL_MAX_EXPIRATION,
@@ -20,6 +21,7 @@ from tidings.social.models_direct import (
     POLL_OPTION_MAX_LENGTH,
 )
 from tidings.social.models_lists import PINS_PER_ACCOUNT
+from tidings.social.models_media import DESCRIPTION_MAX_LENGTH, MEDIA_PER_POST
 from tidings.visibility import anonymous_viewer, visible_accounts
 
 router = Router(tags=["instance"])
@@ -47,13 +49,14 @@ def _configuration() -> dict[str, object]:
     return {
         "statuses": {
             "max_characters": POST_MAX_LENGTH,
-            "max_media_attachments": 0,
+            "max_media_attachments": MEDIA_PER_POST,
             "characters_reserved_per_url": 23,
         },
         "media_attachments": {
-            "supported_mime_types": [],
-            "image_size_limit": 0,
-            "image_matrix_limit": 0,
+            "supported_mime_types": list(IMAGE_MIME_TYPES),
+            "description_limit": DESCRIPTION_MAX_LENGTH,
+            "image_size_limit": IMAGE_MAX_BYTES,
+            "image_matrix_limit": IMAGE_MAX_PIXELS,
             "video_size_limit": 0,
             "video_frame_rate_limit": 0,
             "video_matrix_limit": 0,

@@ -23,6 +23,7 @@ from tidings.social.edits import Version
 from tidings.social.filtering import FilterMatch
 from tidings.social.models import Account, Hashtag, Notification, Post, Visibility
 from tidings.social.models_lists import AccountList, Filter, FilterKeyword, FilterStatus
+from tidings.social.models_media import MediaAttachment, media_path
 from tidings.social.notification_groups import NotificationGroup
 from tidings.social.queries import (
     Relationship,
@@ -227,7 +228,9 @@ class Serializer:
             "visibility": VISIBILITY_OUT.get(post.visibility, "public"),
             "sensitive": False,
             "spoiler_text": "",
-            "media_attachments": [],
+            "media_attachments": [
+                self.media_attachment(m) for m in self.flags.media.get(post.id, ())
+            ],
             "application": None,
             "mentions": [
                 {
@@ -280,6 +283,21 @@ class Serializer:
             "poll": None,
             "media_attachments": [],
             "emojis": [],
+        }
+
+    def media_attachment(self, media: MediaAttachment) -> dict[str, Any]:
+        """Mastodon's MediaAttachment entity (always an image here)."""
+        return {
+            "id": str(media.id),
+            "type": "image",
+            "url": self.base + media_path(media),
+            "preview_url": self.base + media_path(media, small=True),
+            "remote_url": None,
+            "preview_remote_url": None,
+            "text_url": None,
+            "meta": media.meta,
+            "description": media.description or None,
+            "blurhash": media.blurhash or None,
         }
 
     def statuses(self, posts: Sequence[Post]) -> list[dict[str, Any]]:

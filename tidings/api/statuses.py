@@ -26,6 +26,7 @@ from tidings.social.actions import (
     do_unfavourite,
     do_unrepost,
 )
+from tidings.social.actions.media import check_media_ids
 from tidings.social.filtering import filter_posts
 from tidings.social.models import Post, Visibility
 from tidings.social.queries import accounts_who, thread
@@ -48,7 +49,7 @@ class StatusIn(Schema):
     sensitive: bool = False
     spoiler_text: str = ""
     language: str | None = None
-    media_ids: list[str] = []
+    media_ids: list[str | int] = []
     scheduled_at: str | None = None
     poll: PollIn | None = None
 
@@ -59,14 +60,13 @@ def create_status(request: HttpRequest) -> HttpResponse:
     auth = require_user(request, "write:statuses")
     poll = poll_from_request(request)
     data = parse(request, StatusIn)
-    if data.media_ids:
-        raise ApiError(422, "Validation failed: Media attachments are not supported")
     if data.scheduled_at:
         raise ApiError(422, "Validation failed: Scheduled posts are not supported")
     if data.visibility not in VISIBILITY_IN:
         raise ApiError(422, f"Validation failed: Visibility {data.visibility[:20]!r} is unknown")
     text = f"{data.spoiler_text}\n\n{data.status}" if data.spoiler_text else data.status
     reply_to = access_post(auth.viewer, data.in_reply_to_id) if data.in_reply_to_id else None
+    media = check_media_ids(data.media_ids, owner=auth.account)
 
     def create() -> Post:
         if poll is not None:
@@ -82,6 +82,7 @@ def create_status(request: HttpRequest) -> HttpResponse:
             acting_user=auth.account,
             visibility=VISIBILITY_IN[data.visibility],
             in_reply_to=reply_to,
+            media=media,
         )
 
     key = request.headers.get("Idempotency-Key", "").strip()

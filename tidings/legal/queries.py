@@ -54,7 +54,9 @@ from tidings.legal.models import (
 )
 from tidings.legal.roles import check_desk_access
 from tidings.lib.errors import InvalidInput, NotFound
+from tidings.social.media_queries import media_by_post
 from tidings.social.models import Account, AccountKind, Hashtag, Post, PostHashtag
+from tidings.social.models_media import MediaAttachment
 
 DEMANDS_PAGE_SIZE = 50
 ITEMS_PAGE_SIZE = 100
@@ -431,6 +433,7 @@ class ItemRow:
     item: DemandItem
     recent_posts: list[Post] = field(default_factory=list)
     tag_uses: int = 0
+    images: tuple[MediaAttachment, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -527,6 +530,10 @@ def demand_items(demand: Demand, filters: ItemFilters, *, now: datetime | None =
     recent = recent_posts_by(sorted({r.item.account_id for r in account_rows}))
     for row in account_rows:
         row.recent_posts = recent.get(row.item.account_id, [])
+    post_rows = [r for r in rows if r.item.post_id]
+    images = media_by_post([r.item.post for r in post_rows])
+    for row in post_rows:
+        row.images = images.get(row.item.post_id, ())  # type: ignore[arg-type]
     authors = sorted({r.item.account_id for r in rows if r.item.account_id})
     uses = hashtag_uses(authors, hashtags, now - timedelta(days=EVIDENCE_DAYS))
     for row in rows:

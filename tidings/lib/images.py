@@ -1,4 +1,4 @@
-"""The one image pipeline: every uploaded picture (web settings form, API, later post media) goes through it.
+"""The one image pipeline: every uploaded picture (avatars and post images, web and API) goes through it.
 
 Limits, the same at every door:
 
@@ -132,3 +132,89 @@ def prepare_avatar(upload: object) -> StoredImage:
         square.save(out, format="JPEG", quality=88, optimize=True)
         name = "avatar.jpg"
     return StoredImage(ContentFile(out.getvalue(), name=name), AVATAR_SIZE, AVATAR_SIZE)
+
+
+# -- post media ------------------------------------------------------------------
+
+#: The long side of a post image's preview (Mastodon's "small").
+THUMBNAIL_SIZE = 640
+#: The long side of the stored original: larger images are scaled down to it.
+ORIGINAL_MAX_SIZE = 4096
+IMAGE_MIME_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")
+
+
+@dataclass(frozen=True)
+class PreparedMedia:
+    """A post image as it is stored: the re-encoded original, its preview and their facts."""
+
+    original: StoredImage
+    thumbnail: StoredImage
+    blurhash: str
+
+    def meta(self) -> dict[str, dict[str, object]]:
+        """Mastodon's ``meta``: ``original`` and ``small``, each with size and aspect."""
+        return {
+            "original": _size_meta(self.original),
+            "small": _size_meta(self.thumbnail),
+        }
+
+
+def _size_meta(image: StoredImage) -> dict[str, object]:
+    return {
+        "width": image.width,
+        "height": image.height,
+        "size": f"{image.width}x{image.height}",
+        "aspect": round(image.width / image.height, 4),
+    }
+
+
+def _encode(image: Image.Image, stem: str, *, alpha: bool) -> StoredImage:
+    image.info.clear()  # no EXIF, GPS, XMP, ICC profile or comment survives
+    out = io.BytesIO()
+    if alpha:
+        image.save(out, format="PNG", optimize=True)
+        name = f"{stem}.png"
+    else:
+        image.save(out, format="JPEG", quality=88, optimize=True)
+        name = f"{stem}.jpg"
+    return StoredImage(ContentFile(out.getvalue(), name=name), image.width, image.height)
+
+
+def _blurhash(image: Image.Image) -> str:
+    import blurhash  # imported here: only uploads need it
+
+    small = image.convert("RGB")
+    small.thumbnail((64, 64))
+    x, y = (4, 3) if small.width >= small.height else (3, 4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # the encoder reads bands by getdata()
+        return str(blurhash.encode(small, x_components=x, y_components=y))
+
+
+def prepare_post_image(upload: object) -> PreparedMedia:
+    """The upload as a post image: upright, at most ``ORIGINAL_MAX_SIZE`` on its long side,
+    re-encoded without metadata, with a ``THUMBNAIL_SIZE`` preview and a blurhash.
+
+    Raises ``InvalidInput`` for anything over a limit or not an image (the same
+    messages as avatars). An animation keeps only its first frame.
+    """
+    image = open_checked_image(upload)
+    try:
+        image.seek(0)
+        image.load()
+        upright = ImageOps.exif_transpose(image)
+    except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError):
+        raise InvalidInput(NOT_AN_IMAGE) from None
+    has_alpha = upright.mode in ("RGBA", "LA", "PA") or (
+        upright.mode == "P" and "transparency" in upright.info
+    )
+    # A fresh image holds the pixels only: nothing of the upload's info or palette comments.
+    pixels = upright.convert("RGBA" if has_alpha else "RGB")
+    pixels.thumbnail((ORIGINAL_MAX_SIZE, ORIGINAL_MAX_SIZE), Image.Resampling.LANCZOS)
+    preview = pixels.copy()
+    preview.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE), Image.Resampling.LANCZOS)
+    return PreparedMedia(
+        original=_encode(pixels, "original", alpha=has_alpha),
+        thumbnail=_encode(preview, "small", alpha=has_alpha),
+        blurhash=_blurhash(preview),
+    )

@@ -54,6 +54,20 @@ SVG_IMAGE_POLICY = "; ".join(
 )
 
 
+#: An uploaded image opened on its own: the browser's image viewer styles itself inline; the
+#: answer is an image, so nothing else may load, run or frame it.
+UPLOADED_IMAGE_POLICY = "; ".join(
+    (
+        "default-src 'none'",
+        "img-src 'self'",
+        "style-src 'unsafe-inline'",
+        "base-uri 'none'",
+        "form-action 'none'",
+        "frame-ancestors 'none'",
+    )
+)
+
+
 def content_security_policy(
     policy: str,
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:

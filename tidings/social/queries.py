@@ -8,11 +8,12 @@ newer than, oldest first, returned newest first). Never OFFSET.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import QuerySet, Value
 
+from tidings.social.media_queries import media_by_post
 from tidings.social.models import (
     Account,
     Block,
@@ -21,6 +22,7 @@ from tidings.social.models import (
     FollowRequest,
     Hashtag,
     HomeEntry,
+    MediaAttachment,
     Mute,
     Notification,
     Post,
@@ -264,12 +266,16 @@ def notifications(
 
 @dataclass(frozen=True)
 class ViewerFlags:
-    """What the viewer has done to each post on a page (one query each)."""
+    """What the viewer has done to each post on a page, and the posts' images (one query each)."""
 
     favourited: frozenset[int]
     reposted: frozenset[int]
     bookmarked: frozenset[int] = frozenset()
     pinned: frozenset[int] = frozenset()
+    media: dict[int, tuple[MediaAttachment, ...]] = field(default_factory=dict)
+
+    def media_of(self, post: Post) -> tuple[MediaAttachment, ...]:
+        return self.media.get(post.repost_of_id or post.id, ())
 
     def favourited_post(self, post: Post) -> bool:
         return (post.repost_of_id or post.id) in self.favourited
@@ -285,8 +291,11 @@ class ViewerFlags:
 
 
 def viewer_flags(viewer: Viewer, posts: Sequence[Post]) -> ViewerFlags:
-    if viewer.account_id is None or not posts:
+    if not posts:
         return ViewerFlags(frozenset(), frozenset())
+    media = media_by_post(posts)
+    if viewer.account_id is None:
+        return ViewerFlags(frozenset(), frozenset(), media=media)
     ids = {p.repost_of_id or p.id for p in posts}
     me = viewer.account_id
     # One query for the three marks: which posts the viewer favourited, reposted, bookmarked.
@@ -314,7 +323,11 @@ def viewer_flags(viewer: Viewer, posts: Sequence[Post]) -> ViewerFlags:
         else ()
     )
     return ViewerFlags(
-        frozenset(by_kind["f"]), frozenset(by_kind["r"]), frozenset(by_kind["b"]), frozenset(pinned)
+        frozenset(by_kind["f"]),
+        frozenset(by_kind["r"]),
+        frozenset(by_kind["b"]),
+        frozenset(pinned),
+        media,
     )
 
 

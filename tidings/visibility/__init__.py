@@ -8,6 +8,7 @@ once as predicates (``post_allowed``, ``account_allowed``,
 ``notification_allowed``); the queryset forms are proven equal to them.
 """
 
+from tidings.visibility.media import access_media, access_own_media, own_unattached_media
 from tidings.visibility.policy import (
     Grants,
     Listing,
@@ -39,6 +40,9 @@ __all__ = [
     "Viewer",
     "access_account",
     "access_account_to_undo",
+    "access_media",
+    "access_own_media",
+    "own_unattached_media",
     "account_allowed",
     "access_poll",
     "access_post",

@@ -15,6 +15,7 @@ wrappers around the tags, so every page shows the same markup.
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from functools import lru_cache
@@ -27,6 +28,7 @@ from django.utils.dates import MONTHS
 from tidings.lib.countries import withheld_where
 from tidings.lib.images import avatar_path
 from tidings.social.models import Account, AccountKind, Post, Visibility
+from tidings.social.models_media import MediaAttachment, media_path
 from tidings.social.queries import ViewerFlags
 from tidings.social.queries_direct import PollView, polls_for
 from tidings.social.text import render_post_html
@@ -385,6 +387,24 @@ def filtered_card(card: str, titles: list[str]) -> str:
     )
 
 
+def post_images(media: Sequence[MediaAttachment]) -> str:
+    """A post's images, each with its description as alt text, linking to the full image."""
+    if not media:
+        return ""
+    out = ['      <div class="post__media">\n']
+    for item in media:
+        small = item.meta.get("small", {})
+        description = escape(item.description)
+        out.append(
+            f'        <a href="{escape(media_path(item))}">'
+            f'<img src="{escape(media_path(item, small=True))}" alt="{description}" '
+            f'width="{int(small.get("width", 0))}" height="{int(small.get("height", 0))}" '
+            'loading="lazy"></a>\n'
+        )
+    out.append("      </div>\n")
+    return "".join(out)
+
+
 def post_card(
     post: Post, page: CardContext, *, highlight: bool = False, pinned: bool = False
 ) -> str:
@@ -459,6 +479,7 @@ def post_card(
         f'      <div class="post__text{" post__text--large" if highlight else ""}">'
         f"{render_post_html(target.text or '')}</div>\n"
         f"      {poll_block(target, page)}"
+        f"{post_images(page.flags.media_of(target) if page.flags else ())}"
         f"      {post_actions(target, page, urls)}\n"
         "    </div>\n"
         "  </div>\n"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
@@ -10,8 +12,11 @@ from django.core.files.uploadedfile import UploadedFile
 
 from tidings.lib.countries import country_choices
 from tidings.lib.errors import InvalidInput
-from tidings.lib.images import IMAGE_MAX_BYTES, MB, prepare_avatar
+from tidings.lib.images import IMAGE_MAX_BYTES, IMAGE_MIME_TYPES, MB, prepare_avatar
 from tidings.social.models import HANDLE_MAX_LENGTH, POST_MAX_LENGTH, Account, Visibility
+from tidings.social.models_media import DESCRIPTION_MAX_LENGTH, MEDIA_PER_POST
+
+IMAGE_SLOTS = range(1, MEDIA_PER_POST + 1)
 
 
 class ComposeForm(forms.Form):
@@ -27,6 +32,33 @@ class ComposeForm(forms.Form):
     in_reply_to = forms.IntegerField(
         required=False, widget=forms.HiddenInput, min_value=0, max_value=2**63 - 1
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for slot in IMAGE_SLOTS:
+            self.fields[f"image_{slot}"] = forms.FileField(
+                label=f"Image {slot}",
+                required=False,
+                widget=forms.FileInput(attrs={"accept": ",".join(IMAGE_MIME_TYPES)}),
+            )
+            self.fields[f"alt_{slot}"] = forms.CharField(
+                label=f"Description of image {slot} (alt text)",
+                required=False,
+                strip=False,
+                widget=forms.Textarea(attrs={"rows": 2, "maxlength": DESCRIPTION_MAX_LENGTH}),
+            )
+
+    def image_slots(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        """The (file, description) field pairs, for the template."""
+        return [(self[f"image_{slot}"], self[f"alt_{slot}"]) for slot in IMAGE_SLOTS]
+
+    def images(self) -> list[tuple[object, str]]:
+        """The chosen files with their descriptions, in slot order (empty slots skipped)."""
+        return [
+            (self.cleaned_data[f"image_{slot}"], self.cleaned_data[f"alt_{slot}"] or "")
+            for slot in IMAGE_SLOTS
+            if self.cleaned_data.get(f"image_{slot}")
+        ]
 
 
 class SignupForm(forms.Form):

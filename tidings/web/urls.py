@@ -13,6 +13,7 @@ from tidings.web.views import (
     desk_appeals,
     desk_clocks,
     desk_dialogue,
+    desk_media,
     desk_suggestions,
     direct,
     edits,
@@ -22,6 +23,7 @@ from tidings.web.views import (
     moderation,
     pages,
     portal,
+    post_media,
 )
 
 app_name = "web"
@@ -127,5 +129,11 @@ urlpatterns = [
     ),
     # Avatars go through the visibility check: never serve MEDIA_ROOT directly.
     path("avatars/<int:account_id>/<str:name>", media.avatar, name="avatar"),
+    path("media/<int:media_id>/<str:name>", post_media.post_image, name="post_image"),
+    path(
+        "desk/demands/<int:demand_id>/items/<int:item_id>/images/<int:media_id>/<str:name>",
+        desk_media.evidence_image,
+        name="desk_evidence_image",
+    ),
 ]
 urlpatterns += desk_dialogue.urlpatterns  # a demand's thread with its authority

@@ -9,12 +9,13 @@ from django.utils import timezone
 
 from tidings.audit.chain import EventSpec, record_events
 from tidings.legal.models import LegalHold
+from tidings.social.actions.media import discard_media_of
 from tidings.social.models import Account, Post, PostEdit
 
 
 @transaction.atomic
 def do_purge_ended_holds(*, acting_user: Account | None, now: datetime | None = None) -> int:
-    """Blank the text (every version) of tombstones whose every legal hold has ended; returns how many holds ended.
+    """Blank the text (every version) and drop the images of tombstones whose every legal hold has ended; returns how many holds ended.
 
     The tombstone, its SHA-256 and the hold records stay. ``acting_user`` is
     None when the scheduler runs it. One audit event per hold.
@@ -33,10 +34,14 @@ def do_purge_ended_holds(*, acting_user: Account | None, now: datetime | None = 
             post_id__in=post_ids, purged_at__isnull=True, ends_at__gt=now
         ).values_list("post_id", flat=True)
     )
-    Post.objects.filter(id__in=post_ids - still_held, deleted_at__isnull=False).update(text="")
-    PostEdit.objects.filter(
-        post_id__in=post_ids - still_held, post__deleted_at__isnull=False
-    ).update(text="")
+    purged = set(
+        Post.objects.filter(id__in=post_ids - still_held, deleted_at__isnull=False).values_list(
+            "id", flat=True
+        )
+    )
+    Post.objects.filter(id__in=purged).update(text="")
+    PostEdit.objects.filter(post_id__in=purged).update(text="")
+    discard_media_of(purged)  # the images go with the text
     LegalHold.objects.filter(id__in=[h.id for h in ended]).update(purged_at=now)
     record_events(
         EventSpec(

@@ -29,6 +29,12 @@ from tidings.social.actions.graph import (
     do_unmute,
 )
 from tidings.social.actions.lists import *  # noqa: F403 (bookmarks, lists, pins)
+from tidings.social.actions.media import (
+    do_describe_media,
+    do_post_with_images,
+    do_purge_unattached_media,
+    do_upload_media,
+)
 from tidings.social.actions.moderation import *  # noqa: F403 (reports and moderators' decisions)
 from tidings.social.actions.notification_groups import do_dismiss_notification_group
 from tidings.social.actions.notifications import (
@@ -52,6 +58,10 @@ __all__ = [
     "do_create_account",
     "do_create_post",
     "do_delete_own_account",
+    "do_describe_media",
+    "do_post_with_images",
+    "do_purge_unattached_media",
+    "do_upload_media",
     "do_delete_post",
     "do_edit_post",
     "do_dismiss_notification_group",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Lower
@@ -9,6 +11,7 @@ from django.utils import timezone
 
 from tidings.audit.chain import record_event
 from tidings.lib.errors import InvalidInput, NotPermitted
+from tidings.social.actions.media import attach_media, discard_media_of
 from tidings.social.conversations import track_conversation
 from tidings.social.fanout import schedule_fanout
 from tidings.social.models import (
@@ -17,6 +20,7 @@ from tidings.social.models import (
     Favourite,
     Hashtag,
     HomeEntry,
+    MediaAttachment,
     Mention,
     Notification,
     NotificationKind,
@@ -29,8 +33,9 @@ from tidings.social.notify import notify
 from tidings.social.text import extract_hashtags, extract_mentions
 
 
-def check_post_text(text: str) -> str:
-    if text is None or not text.strip():
+def check_post_text(text: str, *, with_media: bool = False) -> str:
+    """The text of a new post; it may be empty only when images carry the post."""
+    if text is None or (not text.strip() and not with_media):
         raise InvalidInput("A post cannot be empty.")
     if len(text) > POST_MAX_LENGTH:
         raise InvalidInput(
@@ -82,9 +87,11 @@ def do_create_post(
     visibility: str = Visibility.PUBLIC,
     in_reply_to: Post | None = None,
     created_at=None,
+    media: Sequence[MediaAttachment] = (),
 ) -> Post:
-    """A new post by ``acting_user``; hashtags and mentions linked, fan-out to followers queued."""
-    text = check_post_text(text)
+    """A new post by ``acting_user``; hashtags and mentions linked, ``media`` (the author's
+    unattached uploads, see ``check_media_ids``) attached, fan-out to followers queued."""
+    text = check_post_text(text, with_media=bool(media))
     if visibility not in Visibility.values:
         raise InvalidInput(
             f"Unknown visibility {visibility!r}; choose one of {', '.join(Visibility.values)}."
@@ -100,6 +107,7 @@ def do_create_post(
         created_at=created_at or timezone.now(),
     )
     post.save(force_insert=True)
+    attach_media(post, media, acting_user=acting_user)
     _link_hashtags(post)
     mentioned = all_mentioned = _link_mentions(post)
     Account.objects.filter(id=acting_user.id).update(
@@ -124,7 +132,11 @@ def do_create_post(
         actor_id=acting_user.id,
         subject_type="post",
         subject_id=post.id,
-        data={"visibility": visibility, "in_reply_to": in_reply_to.id if in_reply_to else None},
+        data={
+            "visibility": visibility,
+            "in_reply_to": in_reply_to.id if in_reply_to else None,
+            **({"media": [m.id for m in media]} if media else {}),
+        },
     )
     schedule_fanout(post)
     return post
@@ -193,12 +205,16 @@ def remove_post(
         if not holds:
             post.text = ""
             PostEdit.objects.filter(post_id=post.id).update(text="")  # earlier versions too
+            if discarded := discard_media_of([post.id]):
+                event["images_discarded"] = discarded
         post.save(update_fields=["deleted_at", "text_sha256", "text"])
         HomeEntry.objects.filter(post_id=post.id).delete()
         PostHashtag.objects.filter(post_id=post.id).delete()
         Notification.objects.filter(post_id=post.id).delete()
         event["tombstone"] = True
         event["held_until"] = max(h.ends_at for h in holds).isoformat() if holds else None
+    elif discarded := discard_media_of([post.id]):
+        event["images_discarded"] = discarded
     record_event(action, actor_id=actor_id, subject_type="post", subject_id=post.id, data=event)
     if post.deleted_at is None:
         post.delete()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -35,22 +36,26 @@ def compose(request: HttpRequest) -> HttpResponse:
     viewer = request.viewer  # type: ignore[attr-defined]
     if request.method == "GET":
         return render(request, "web/compose.html", {"compose_form": ComposeForm()})
-    form = ComposeForm(request.POST)
+    form = ComposeForm(request.POST, request.FILES)
     parent: Post | None = None
     if form.is_valid():
         reply_to_id = form.cleaned_data["in_reply_to"]
         parent = access_post(viewer, reply_to_id) if reply_to_id else None
+        images = form.images()
         try:
-            post = actions.do_create_post(
+            post = actions.do_post_with_images(
                 form.cleaned_data["text"],
+                images,
                 acting_user=signed_in(request),
                 visibility=form.cleaned_data["visibility"],
                 in_reply_to=parent,
             )
         except InvalidInput as error:
-            form.add_error("text", error.message)
+            form.add_error(None if images and _about_images(error) else "text", error.message)
     if not form.is_valid():
         return _compose_refused(request, form)
+    undescribed = sum(1 for _, description in images if not description.strip())
+    reminder = missing_alt_text_reminder(undescribed)
     if is_htmx(request):
         fresh = ComposeForm(initial={"in_reply_to": parent.id, "text": ""} if parent else None)
         context = {
@@ -58,10 +63,28 @@ def compose(request: HttpRequest) -> HttpResponse:
             "new_post": post,
             "flags": queries.viewer_flags(viewer, [post]),
             "posted": True,
+            "alt_text_reminder": reminder,
         }
         return render(request, "web/_compose_result.html", context)
+    if reminder:
+        messages.warning(request, reminder)
     default = reverse("web:post", args=[parent.author.username, parent.id]) if parent else "/"
     return redirect_back(request, default)
+
+
+def _about_images(error: InvalidInput) -> bool:
+    return any(word in error.message for word in ("image", "pixels", "MB", "description"))
+
+
+def missing_alt_text_reminder(undescribed: int) -> str:
+    """A reminder (never a refusal) that some posted images have no description."""
+    if not undescribed:
+        return ""
+    which = "1 image has" if undescribed == 1 else f"{undescribed} images have"
+    return (
+        f"Posted, but {which} no description: people who use a screen reader "
+        "will not know what they show. Next time, add a description to each image."
+    )
 
 
 def _compose_refused(request: HttpRequest, form: ComposeForm) -> HttpResponse:

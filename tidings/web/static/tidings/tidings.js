@@ -25,6 +25,44 @@
   document.addEventListener("DOMContentLoaded", function () { initCounters(document); });
   document.addEventListener("htmx:afterSettle", function (event) { initCounters(event.target); });
 
+  // Image slots of the composer: a preview of the chosen file, and a reminder while it has no
+  // description (a reminder only: posting without one is allowed).
+  function updateSlot(slot) {
+    var file = slot.querySelector("input[type=file]");
+    var alt = slot.querySelector("textarea");
+    var preview = slot.querySelector(".media-slot__preview");
+    var reminder = slot.querySelector(".media-slot__reminder");
+    var chosen = file && file.files && file.files[0];
+    if (reminder) reminder.hidden = !chosen || (alt && alt.value.trim() !== "");
+    if (!preview) return;
+    if (!chosen) {
+      preview.hidden = true;
+      preview.removeAttribute("src");
+      return;
+    }
+    var reader = new FileReader();  // a data: URL, which the Content-Security-Policy allows
+    reader.onload = function () {
+      preview.src = reader.result;
+      preview.hidden = false;
+    };
+    reader.readAsDataURL(chosen);
+  }
+
+  document.addEventListener("change", function (event) {
+    var slot = event.target.closest && event.target.closest(".media-slot");
+    if (slot && event.target.matches("input[type=file]")) updateSlot(slot);
+  });
+  document.addEventListener("input", function (event) {
+    var slot = event.target.closest && event.target.closest(".media-slot");
+    if (slot && event.target.matches("textarea")) {
+      var reminder = slot.querySelector(".media-slot__reminder");
+      var file = slot.querySelector("input[type=file]");
+      if (reminder) {
+        reminder.hidden = !(file && file.files && file.files[0]) || event.target.value.trim() !== "";
+      }
+    }
+  });
+
   // A failure htmx could not show (network down, server error): say so in the notice area.
   function showProblem(text) {
     var flash = document.getElementById("flash");
