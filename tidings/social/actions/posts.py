@@ -10,6 +10,7 @@ from django.utils import timezone
 from tidings.audit.chain import record_event
 from tidings.lib.errors import InvalidInput, NotPermitted
 from tidings.social.fanout import schedule_fanout
+from tidings.streaming.events import publish_delete
 from tidings.social.models import (
     POST_MAX_LENGTH,
     Account,
@@ -180,6 +181,7 @@ def do_delete_post(post: Post, *, acting_user: Account) -> None:
         subject_id=post.id,
         data=data,
     )
+    publish_delete(post.id)
     if post.deleted_at is None:
         post.delete()
 
