@@ -20,8 +20,11 @@ from tidings.social.models_streaming import StreamEvent
 
 log = logging.getLogger(__name__)
 
-#: The Redis pub/sub channel every streaming process listens on.
-CHANNEL = "tidings:streaming"
+
+def channel() -> str:
+    """The Redis pub/sub channel every streaming process of this site listens on."""
+    return f"tidings:streaming:{settings.DOMAIN}"
+
 
 #: Kinds of event: a post entered timelines (created, reposted, fanned out to followers);
 #: was deleted; was edited; notifications were created; withholdings began or were lifted.
@@ -41,7 +44,7 @@ def redis_client() -> Any:
 
 def _send_to_redis(message: bytes) -> None:
     try:
-        redis_client().publish(CHANNEL, message)
+        redis_client().publish(channel(), message)
     except Exception:  # noqa: BLE001 - the action has committed; a live view refreshes on reload
         log.warning("Could not publish a stream event to Redis", exc_info=True)
 

@@ -16,7 +16,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from tidings.social.models_streaming import StreamEvent
-from tidings.streaming.events import CHANNEL
+from tidings.streaming.events import channel
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ class RedisSource:
             client = aioredis.Redis.from_url(settings.REDIS_URL)
             try:
                 async with client.pubsub() as pubsub:
-                    await pubsub.subscribe(CHANNEL)
+                    await pubsub.subscribe(channel())
                     async for message in pubsub.listen():
                         if message.get("type") != "message":
                             continue
