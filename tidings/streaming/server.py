@@ -225,7 +225,14 @@ async def _websocket(scope: dict, receive: Any, send: Any) -> None:
     try:
         sub = await run_sync(authenticate, scope, True)
     except StreamRefused as refused:
-        await send({"type": "websocket.close", "code": 4000 + refused.status})
+        if "websocket.http.response" in scope.get("extensions", {}):  # a plain HTTP refusal
+            headers = [(b"content-type", b"application/json; charset=utf-8")]
+            start = {"type": "websocket.http.response.start", "status": refused.status}
+            await send({**start, "headers": headers})
+            body = orjson.dumps({"error": refused.message})
+            await send({"type": "websocket.http.response.body", "body": body})
+        else:
+            await send({"type": "websocket.close", "code": 4000 + refused.status})
         return
     accept: dict[str, Any] = {"type": "websocket.accept"}
     if _subprotocol(scope):
