@@ -393,3 +393,44 @@ def test_a_follow_request_from_a_withheld_account_can_be_rejected_in_the_country
     assert response.status_code == 200, response.content
     assert response.json()["requested_by"] is False
     assert not FollowRequest.objects.filter(target=owner).exists()
+
+
+# -- live streams (the streaming server: tidings/streaming) -----------------------
+
+STREAMS = {
+    "stream user (home)": ("user", ""),
+    "stream public": ("public", ""),
+    "stream hashtag": ("hashtag", "farmlaws"),
+    "stream notifications": ("user:notification", ""),
+}
+
+
+@pytest.mark.parametrize("endpoint", STREAMS)
+def test_streams_carry_no_withheld_content_in_india_only(scenario, endpoint):
+    """Every post and notification of the scenario replayed as stream events to the viewer."""
+    from tidings.social.models import Notification
+    from tidings.streaming.auth import request_from_scope
+    from tidings.streaming.dispatch import Subscriber, messages_for
+
+    def replay(country: str) -> str:
+        request = request_from_scope({"path": "/api/v1/streaming", "headers": [], "client": None})
+        sub = Subscriber(scenario.viewer.id, frozenset({country}), request, frozenset({"read"}))
+        sub.streams.add(STREAMS[endpoint])
+        texts = []
+        for post in Post.objects.order_by("id"):
+            for message in messages_for("status", {"post": post.id}, [sub]).get(sub, []):
+                texts.append(message.payload)
+        ids = list(
+            Notification.objects.filter(recipient=scenario.viewer).values_list("id", flat=True)
+        )
+        for message in messages_for("notification", {"notifications": ids}, [sub]).get(sub, []):
+            texts.append(message.payload)
+        return "\n".join(texts)
+
+    in_india = replay("IN")
+    for marker in WITHHELD_MARKERS:
+        assert marker not in in_india, f"{marker!r} leaked on the {endpoint} stream in India"
+    in_us = replay("US")
+    assert any(marker in in_us for marker in WITHHELD_MARKERS), (
+        f"{endpoint} shows nothing in the US"
+    )
