@@ -227,7 +227,6 @@ def bump_version() -> None:
 def index_withholdings(withholdings: Iterable[Withholding]) -> None:
     """Write the per-country index rows of new withholdings (same transaction)."""
     from tidings.legal.models import WithheldSubject
-
     from tidings.streaming.events import publish_withheld
 
     withholdings = list(withholdings)

@@ -10,7 +10,6 @@ from django.utils import timezone
 from tidings.audit.chain import record_event
 from tidings.lib.errors import InvalidInput, NotPermitted
 from tidings.social.fanout import schedule_fanout
-from tidings.streaming.events import publish_delete
 from tidings.social.models import (
     POST_MAX_LENGTH,
     Account,
@@ -26,6 +25,7 @@ from tidings.social.models import (
 )
 from tidings.social.notify import notify
 from tidings.social.text import extract_hashtags, extract_mentions
+from tidings.streaming.events import publish_delete
 
 
 def check_post_text(text: str) -> str:
