@@ -356,4 +356,6 @@ class Marker(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["account", "timeline"], name="marker_unique")
         ]
+
+
 from tidings.social.models_streaming import StreamEvent  # noqa: E402, F401
