@@ -31,6 +31,7 @@ class LiveTidings:
     url: str
     env: dict[str, str]
     data_dir: Path
+    streaming_url: str = ""
 
     def manage(self, *args: str) -> subprocess.CompletedProcess[str]:
         """Run ``tidings <args>`` against this server's database."""
@@ -60,7 +61,7 @@ def _postgres_admin(url: str):
 @contextmanager
 def run_tidings(data_dir: Path, **extra_env: str) -> Iterator[LiveTidings]:
     """Serve Tidings from ``data_dir`` until the block ends; ``extra_env`` overrides settings."""
-    port = _free_port()
+    port, streaming_port = _free_port(), _free_port()
     env = {
         **os.environ,
         "TIDINGS_DATA_DIR": str(data_dir),
@@ -98,25 +99,30 @@ def run_tidings(data_dir: Path, **extra_env: str) -> Iterator[LiveTidings]:
             str(port),
             "--workers",
             "2",
+            "--streaming-port",
+            str(streaming_port),
         ],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
+    streaming_url = f"http://127.0.0.1:{streaming_port}"
     try:
         deadline = time.monotonic() + 90
-        while True:
-            if server.poll() is not None:
-                raise RuntimeError(f"tidings serve exited: {(data_dir / 'server.log').read_text()}")
-            try:
-                urllib.request.urlopen(url + "/healthz", timeout=2).close()  # noqa: S310
-                break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                if time.monotonic() > deadline:
-                    raise RuntimeError("tidings serve did not answer within 90 s") from None
-                time.sleep(0.2)
-        yield LiveTidings(url=url, env=env, data_dir=data_dir)
+        for health in (url + "/healthz", streaming_url + "/api/v1/streaming/health"):
+            while True:
+                if server.poll() is not None:
+                    log_text = (data_dir / "server.log").read_text()
+                    raise RuntimeError(f"tidings serve exited: {log_text}")
+                try:
+                    urllib.request.urlopen(health, timeout=2).close()  # noqa: S310
+                    break
+                except (urllib.error.URLError, ConnectionError, TimeoutError):
+                    if time.monotonic() > deadline:
+                        raise RuntimeError(f"{health} did not answer within 90 s") from None
+                    time.sleep(0.2)
+        yield LiveTidings(url=url, env=env, data_dir=data_dir, streaming_url=streaming_url)
     finally:
         server.terminate()
         try:

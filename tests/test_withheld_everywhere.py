@@ -620,3 +620,44 @@ def test_reporting_withheld_content_in_india_is_refused_like_reading_it(web, sce
             assert WITHHELD_ACCOUNT_TEXT not in answer.content.decode()
             assert not Report.objects.exists()
     assert Report.objects.count() == 1
+
+
+# -- live streams (the streaming server: tidings/streaming) -----------------------
+
+STREAMS = {
+    "stream user (home)": ("user", ""),
+    "stream public": ("public", ""),
+    "stream hashtag": ("hashtag", "farmlaws"),
+    "stream notifications": ("user:notification", ""),
+}
+
+
+@pytest.mark.parametrize("endpoint", STREAMS)
+def test_streams_carry_no_withheld_content_in_india_only(scenario, endpoint):
+    """Every post and notification of the scenario replayed as stream events to the viewer."""
+    from tidings.social.models import Notification
+    from tidings.streaming.auth import request_from_scope
+    from tidings.streaming.dispatch import Subscriber, messages_for
+
+    def replay(country: str) -> str:
+        request = request_from_scope({"path": "/api/v1/streaming", "headers": [], "client": None})
+        sub = Subscriber(scenario.viewer.id, frozenset({country}), request, frozenset({"read"}))
+        sub.streams.add(STREAMS[endpoint])
+        texts = []
+        for post in Post.objects.order_by("id"):
+            for message in messages_for("status", {"post": post.id}, [sub]).get(sub, []):
+                texts.append(message.payload)
+        ids = list(
+            Notification.objects.filter(recipient=scenario.viewer).values_list("id", flat=True)
+        )
+        for message in messages_for("notification", {"notifications": ids}, [sub]).get(sub, []):
+            texts.append(message.payload)
+        return "\n".join(texts)
+
+    in_india = replay("IN")
+    for marker in WITHHELD_MARKERS:
+        assert marker not in in_india, f"{marker!r} leaked on the {endpoint} stream in India"
+    in_us = replay("US")
+    assert any(marker in in_us for marker in WITHHELD_MARKERS), (
+        f"{endpoint} shows nothing in the US"
+    )

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "tidings.tasks",
+    "tidings.streaming",
 ]
 
 MIDDLEWARE = [
@@ -206,6 +207,10 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 10_000},
         },
     }
+#: The streaming API's public base URL when a proxy routes /api/v1/streaming itself;
+#: else it is this site's host on TIDINGS_STREAMING_PORT (set by ``tidings serve``).
+TIDINGS_STREAMING_URL = env.str("TIDINGS_STREAMING_URL", default="")
+TIDINGS_STREAMING_PORT = env.int("TIDINGS_STREAMING_PORT", default=0)
 #: Mastodon's rate limits (429 past them), counted in the "ratelimit" cache; 0 turns them off.
 TIDINGS_RATE_LIMITS = env.bool("TIDINGS_RATE_LIMITS", default=True)
 

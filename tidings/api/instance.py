@@ -22,6 +22,7 @@ from tidings.social.models_direct import (
 )
 from tidings.social.models_lists import PINS_PER_ACCOUNT
 from tidings.social.models_media import DESCRIPTION_MAX_LENGTH, MEDIA_PER_POST
+from tidings.streaming.urls import streaming_base
 from tidings.visibility import anonymous_viewer, visible_accounts
 
 router = Router(tags=["instance"])
@@ -83,7 +84,6 @@ def _contact(request: HttpRequest) -> dict[str, object] | None:
 @router.get("/api/v1/instance", summary="Instance (v1)")
 def instance_v1(request: HttpRequest) -> HttpResponse:
     stats = _stats()
-    base = base_url(request)
     policy = settings.TIDINGS_REGISTRATIONS
     return json_response(
         {
@@ -93,7 +93,7 @@ def instance_v1(request: HttpRequest) -> HttpResponse:
             "description": DESCRIPTION,
             "email": settings.DEFAULT_FROM_EMAIL,
             "version": VERSION,
-            "urls": {"streaming_api": base.replace("http", "ws", 1)},
+            "urls": {"streaming_api": streaming_base(websocket=True)},
             "stats": {
                 "user_count": stats["users"],
                 "status_count": stats["posts"],
@@ -114,10 +114,9 @@ def instance_v1(request: HttpRequest) -> HttpResponse:
 @router.get("/api/v2/instance", summary="Instance (v2)")
 def instance_v2(request: HttpRequest) -> HttpResponse:
     stats = _stats()
-    base = base_url(request)
     policy = settings.TIDINGS_REGISTRATIONS
     configuration = _configuration()
-    configuration["urls"] = {"streaming": base.replace("http", "ws", 1), "status": None}
+    configuration["urls"] = {"streaming": streaming_base(websocket=True), "status": None}
     configuration["translation"] = {"enabled": False}
     configuration["vapid"] = {"public_key": ""}
     return json_response(

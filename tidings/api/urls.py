@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from tidings.api.api import api, openapi_json
 from tidings.api.apps_oauth import AuthorizeView, sign_in
 from tidings.api.errors import error_response
+from tidings.api.streaming import streaming_redirect
 from tidings.lib.errors import TidingsError
 from tidings.social.actions.registration import account_for_confirmation, do_confirm_email
 
@@ -56,5 +57,6 @@ urlpatterns = [
     path("auth/confirmation", confirm_email, name="api-confirm-email"),
     path("api/openapi.json", openapi_json, name="api-openapi"),
     *_with_and_without_slash(ninja_patterns),
+    re_path(r"^api/v1/streaming(?P<rest>/.*)?$", streaming_redirect, name="api-streaming"),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
 ]

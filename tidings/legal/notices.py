@@ -176,7 +176,9 @@ def notify_in_app(notice_ids: Sequence[int]) -> int:
         .order_by("id")
         .only("id", "recipient_id", "subject", "body")
     )
-    Notification.objects.bulk_create(
+    from tidings.streaming.events import publish_notifications
+
+    created = Notification.objects.bulk_create(
         [
             Notification(
                 recipient_id=n.recipient_id,
@@ -187,6 +189,7 @@ def notify_in_app(notice_ids: Sequence[int]) -> int:
             for n in notices
         ]
     )
+    publish_notifications(n.id for n in created)
     LegalNotice.objects.filter(id__in=[n.id for n in notices]).update(notified_at=timezone.now())
     return len(notices)
 

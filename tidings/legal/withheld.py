@@ -227,7 +227,9 @@ def bump_version() -> None:
 def index_withholdings(withholdings: Iterable[Withholding]) -> None:
     """Write the per-country index rows of new withholdings (same transaction)."""
     from tidings.legal.models import WithheldSubject
+    from tidings.streaming.events import publish_withheld
 
+    withholdings = list(withholdings)
     WithheldSubject.objects.bulk_create(
         (
             WithheldSubject(
@@ -243,12 +245,21 @@ def index_withholdings(withholdings: Iterable[Withholding]) -> None:
         ),
         batch_size=1000,
     )
+    publish_withheld(
+        posts=[w.post_id for w in withholdings],
+        accounts=[w.account_id for w in withholdings],
+        lifted=False,
+    )
 
 
 def index_lifted(withholding_ids: Iterable[int]) -> None:
-    from tidings.legal.models import WithheldSubject
+    from tidings.legal.models import WithheldSubject, Withholding
+    from tidings.streaming.events import publish_withheld
 
-    WithheldSubject.objects.filter(withholding_id__in=list(withholding_ids)).update(lifted=True)
+    ids = list(withholding_ids)
+    WithheldSubject.objects.filter(withholding_id__in=ids).update(lifted=True)
+    subjects = list(Withholding.objects.filter(id__in=ids).values_list("post_id", "account_id"))
+    publish_withheld(posts=[p for p, _ in subjects], accounts=[a for _, a in subjects], lifted=True)
 
 
 def index_ends(withholding_ids: Iterable[int], ends_at: datetime | None) -> None:

@@ -23,6 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from tidings.streaming.urls import connect_sources
 from tidings.visibility.country import _is_trusted
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -32,7 +33,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "style-src 'self'",
         "img-src 'self' data:",
         "font-src 'self'",
-        "connect-src 'self'",
+        f"connect-src {connect_sources()}",  # the streaming API may be on its own port
         "object-src 'none'",
         "base-uri 'self'",
         "frame-ancestors 'none'",

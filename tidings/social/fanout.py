@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 
 from tidings.social.models import Follow, HomeEntry, Mention, Post, Visibility
+from tidings.streaming.events import publish_status
 from tidings.tasks import task
 
 BACKFILL_POSTS = 20
@@ -49,6 +50,8 @@ def fanout_post(post_id: int, after_follower_id: int = 0) -> int:
             batch_size=FANOUT_BATCH,
             ignore_conflicts=True,
         )
+        if followers:
+            publish_status(post.id)  # live home streams of this batch of followers
         if len(followers) == FANOUT_BATCH:
             fanout_post.enqueue(post.id, followers[-1])
     return len(followers)
@@ -70,6 +73,7 @@ def schedule_fanout(post: Post) -> None:
         [HomeEntry(owner_id=post.author_id, post_id=post.id, author_id=post.author_id)],
         ignore_conflicts=True,
     )
+    publish_status(post.id)  # live public, hashtag and the author's own home streams
     fanout_post.enqueue(post.id)
 
 

@@ -376,3 +376,4 @@ from tidings.social.models_edits import PostEdit  # noqa: E402,F401
 from tidings.social.models_lists import *  # noqa: E402, F403
 from tidings.social.models_media import MediaAttachment  # noqa: E402, F401
 from tidings.social.models_moderation import ModerationNotice, Report  # noqa: E402, F401
+from tidings.social.models_streaming import StreamEvent  # noqa: E402, F401

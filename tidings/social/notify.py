@@ -8,6 +8,7 @@ they commit or roll back with it and cannot be lost.
 from __future__ import annotations
 
 from tidings.social.models import Notification, NotificationKind
+from tidings.streaming.events import publish_notifications
 
 
 def notify(
@@ -16,12 +17,13 @@ def notify(
     """One notification per recipient (never to the actor itself), in the current transaction."""
     recipients = [r for r in dict.fromkeys(recipient_ids) if r != actor_id]
     if recipients:
-        Notification.objects.bulk_create(
+        created = Notification.objects.bulk_create(
             [
                 Notification(recipient_id=r, kind=kind, actor_id=actor_id, post_id=post_id)
                 for r in recipients
             ]
         )
+        publish_notifications(n.id for n in created)
 
 
 #: The former name, kept so callers written against it keep working.

@@ -1,4 +1,5 @@
-"""``tidings serve``: apply migrations, then serve with gunicorn (never runserver) and one worker.
+"""``tidings serve``: apply migrations, then serve with gunicorn (never runserver), the
+streaming server (uvicorn, on ``--streaming-port``) and one task worker.
 
 The worker runs queued tasks (notices, e-mail, fan-out) so that one command
 runs everything; more workers can be started anywhere with ``tidings worker``.
@@ -48,6 +49,12 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=max(2, os.cpu_count() or 1))
         parser.add_argument("--threads", type=int, default=1)
+        parser.add_argument(
+            "--streaming-port",
+            type=int,
+            default=None,
+            help="Port of the streaming API (default: --port + 1; 0: do not start it).",
+        )
         parser.add_argument("--no-migrate", action="store_true", help="Skip applying migrations.")
         parser.add_argument("--access-log", action="store_true", help="Log each request.")
         parser.add_argument(
@@ -81,14 +88,45 @@ class Command(BaseCommand):
             argv += ["--access-logfile", "-"]
         return argv
 
+    def streaming_argv(self, options: dict[str, Any], port: int) -> list[str]:
+        """uvicorn with the streaming ASGI app: long-lived streams never hold a gunicorn worker."""
+        return [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "tidings.streaming.server:application",
+            "--host",
+            options["host"],
+            "--port",
+            str(port),
+            "--ws",
+            "websockets",
+            "--log-level",
+            "warning",
+            "--no-access-log",
+            "--no-proxy-headers",  # X-Forwarded-For is judged by tidings.visibility.country
+            "--timeout-graceful-shutdown",
+            "2",
+        ]
+
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
         bind = f"{options['host']}:{options['port']}"
+        streaming_port = options["streaming_port"]
+        if streaming_port is None:
+            streaming_port = options["port"] + 1
+        if streaming_port:
+            # gunicorn's instance document advertises where the streaming server listens.
+            os.environ["TIDINGS_STREAMING_PORT"] = str(streaming_port)
         commands = [self.gunicorn_argv(options, bind)]
+        if streaming_port:
+            commands.append(self.streaming_argv(options, streaming_port))
         if not options["no_task_worker"]:
             commands.append([sys.executable, "-m", "tidings.cli", "worker"])
         self.stdout.write(f"Tidings serving on http://{bind}/ with {options['workers']} workers")
+        if streaming_port:
+            self.stdout.write(f"Streaming API on http://{options['host']}:{streaming_port}/")
         self.stdout.flush()
         sys.stderr.flush()
         children = [subprocess.Popen(argv, preexec_fn=_die_with_parent()) for argv in commands]
@@ -102,8 +140,10 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         while not stopping and children[0].poll() is None:
             for index, child in enumerate(children[1:], start=1):
-                if child.poll() is not None:  # the task worker died: start another
-                    self.stderr.write(f"Task worker exited ({child.returncode}); restarting it")
+                if child.poll() is not None:  # the streaming server or task worker died
+                    self.stderr.write(
+                        f"{commands[index][2]} exited ({child.returncode}); restarting"
+                    )
                     children[index] = subprocess.Popen(
                         commands[index], preexec_fn=_die_with_parent()
                     )

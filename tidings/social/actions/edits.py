@@ -19,6 +19,7 @@ from tidings.social.models import (
 )
 from tidings.social.notify import notify
 from tidings.social.text import extract_mentions
+from tidings.streaming.events import publish_status_update
 
 
 def _sha256(text: str) -> str:
@@ -97,4 +98,5 @@ def do_edit_post(post: Post, text: str, *, acting_user: Account) -> Post:
         subject_id=locked.id,
         data={"text_sha256": _sha256(text), "notified_reposters": len(set(reposters))},
     )
+    publish_status_update(locked.id)
     return locked

@@ -31,6 +31,7 @@ from tidings.social.models import (
 )
 from tidings.social.notify import notify
 from tidings.social.text import extract_hashtags, extract_mentions
+from tidings.streaming.events import publish_delete
 
 
 def check_post_text(text: str, *, with_media: bool = False) -> str:
@@ -216,6 +217,7 @@ def remove_post(
     elif discarded := discard_media_of([post.id]):
         event["images_discarded"] = discarded
     record_event(action, actor_id=actor_id, subject_type="post", subject_id=post.id, data=event)
+    publish_delete(post.id)
     if post.deleted_at is None:
         post.delete()
     return True

@@ -20,6 +20,7 @@ from tidings.social.queries_direct import polls_for
 from tidings.social.queries_lists import pinned_posts
 from tidings.visibility import access_account, access_post
 from tidings.web.forms import ComposeForm
+from tidings.web.live import live_stream_url
 from tidings.web.views.base import handles_errors, sign_in_required
 
 _LONE_HASHTAG_RE = re.compile(r"#(\w+)", re.UNICODE)
@@ -78,6 +79,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "heading": "Home",
         "compose_form": ComposeForm(),
         "empty_text": "Nothing here yet. Follow people to see their posts, or write one.",
+        "live_stream": live_stream_url(request, "user"),
         **post_list_context(request, posts, cursor, "home", exclusive=True),
     }
     return render(request, "web/timeline.html", context)
@@ -90,6 +92,7 @@ def public(request: HttpRequest) -> HttpResponse:
         "heading": "Public timeline",
         "intro": "Every public post on this server, newest first.",
         "empty_text": "No public posts yet.",
+        "live_stream": live_stream_url(request, "public"),
         **post_list_context(request, posts, cursor, "public"),
     }
     return render(request, "web/timeline.html", context)
@@ -103,6 +106,7 @@ def hashtag(request: HttpRequest, name: str) -> HttpResponse:
         "heading": f"#{name}",
         "intro": f"Public posts tagged #{name}.",
         "empty_text": f"No public posts with #{name} yet.",
+        "live_stream": live_stream_url(request, "hashtag", name),
         **post_list_context(request, posts, cursor, "public"),
     }
     return render(request, "web/timeline.html", context)

@@ -81,3 +81,52 @@
     }
   });
 })();
+
+// Live timelines: new posts from the streaming API are counted in a "Show N new posts"
+// bar, and inserted (by reloading the first page's list) only when it is clicked.
+(function () {
+  "use strict";
+
+  function startLiveBar(bar) {
+    if (!window.EventSource) return;
+    var pending = new Set();
+    var count = bar.querySelector(".live-bar__count");
+    var noun = bar.querySelector(".live-bar__noun");
+    var source = new EventSource(bar.getAttribute("data-live-stream"), { withCredentials: true });
+
+    function show() {
+      count.textContent = String(pending.size);
+      noun.textContent = pending.size === 1 ? "post" : "posts";
+      bar.hidden = pending.size === 0;
+    }
+    source.addEventListener("update", function (event) {
+      var id;
+      try { id = JSON.parse(event.data).id; } catch (e) { return; }
+      if (!id || document.getElementById("post-" + id)) return;  // already on the page
+      pending.add(id);
+      show();
+    });
+    source.addEventListener("delete", function (event) {
+      var card = document.getElementById("post-" + event.data);
+      if (card) card.remove();
+      pending.delete(event.data);
+      show();
+    });
+    bar.querySelector("button").addEventListener("click", function () {
+      fetch(window.location.href, { credentials: "same-origin" })
+        .then(function (response) { return response.text(); })
+        .then(function (html) {
+          var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("timeline");
+          var timeline = document.getElementById("timeline");
+          if (fresh && timeline) timeline.replaceWith(document.importNode(fresh, true));
+          pending.clear();
+          show();
+        })
+        .catch(function () { window.location.reload(); });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-live-stream]").forEach(startLiveBar);
+  });
+})();

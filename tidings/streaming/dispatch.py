@@ -1,0 +1,229 @@
+"""Turning one stream event into the messages each connection receives (synchronous, ORM).
+
+Every decision is asked of ``tidings.visibility.streams`` with a viewer built
+afresh for the event, so a block, mute or withholding made a moment ago counts.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from django.http import HttpRequest
+
+from tidings.api.auth import check_account_usable
+from tidings.api.serializers import Serializer
+from tidings.lib.errors import TidingsError
+from tidings.social.models import Account, Post
+from tidings.social.queries import POST_RELATED
+from tidings.visibility import viewer_for_account, withheld_post_for
+from tidings.visibility.streams import (
+    POST_STREAMS,
+    stream_shows_notification,
+    stream_shows_post,
+)
+from tidings.visibility.viewer import Viewer
+
+#: Posts of a withheld account whose ``delete`` is sent (timelines hold the newest).
+WITHHELD_ACCOUNT_RECENT_POSTS = 200
+#: Post ids remembered per connection, so a post fanned out twice is sent once.
+REMEMBERED = 2000
+
+
+@dataclass(frozen=True)
+class Message:
+    """One event for one connection: Mastodon's event name, its payload, and the stream."""
+
+    event: str
+    payload: str
+    stream: tuple[str, ...]
+
+
+@dataclass(eq=False)
+class Subscriber:
+    """A connection: who is looking, from where, and the streams it follows."""
+
+    account_id: int | None
+    countries: frozenset[str]
+    request: HttpRequest
+    scopes: frozenset[str] = frozenset()
+    streams: set[tuple[str, str]] = field(default_factory=set)
+    sent: OrderedDict[int, None] = field(default_factory=OrderedDict)
+    closed: bool = False
+
+    def remember(self, post_id: int) -> bool:
+        """False if ``post_id`` was already sent as an update on this connection."""
+        if post_id in self.sent:
+            return False
+        self.sent[post_id] = None
+        while len(self.sent) > REMEMBERED:
+            self.sent.popitem(last=False)
+        return True
+
+
+def stream_name(stream: str, tag: str) -> tuple[str, ...]:
+    return (stream, tag) if stream.startswith("hashtag") else (stream,)
+
+
+class _Batch:
+    """Viewers and serializers built once per event, for every connection."""
+
+    def __init__(self, subscribers: list[Subscriber]) -> None:
+        ids = {s.account_id for s in subscribers if s.account_id is not None}
+        self.accounts = Account.objects.in_bulk(ids)
+        self._viewers: dict[int, Viewer | None] = {}
+        self._serializers: dict[int, Serializer] = {}
+
+    def viewer(self, sub: Subscriber) -> Viewer | None:
+        """None when the connection's account may no longer read (suspended, deleted...)."""
+        key = id(sub)
+        if key not in self._viewers:
+            account = None
+            if sub.account_id is not None:
+                account = self.accounts.get(sub.account_id)
+                try:
+                    if account is None:
+                        raise TidingsError("gone")
+                    check_account_usable(account)
+                except TidingsError:
+                    sub.closed = True
+                    self._viewers[key] = None
+                    return None
+            self._viewers[key] = viewer_for_account(account, sub.countries)
+        return self._viewers[key]
+
+    def serializer(self, sub: Subscriber, viewer: Viewer) -> Serializer:
+        key = id(sub)
+        if key not in self._serializers:
+            self._serializers[key] = Serializer(sub.request, viewer)
+        return self._serializers[key]
+
+
+def _json(data: Any) -> str:
+    return orjson.dumps(data).decode()
+
+
+def _load_posts(ids: list[int]) -> list[Post]:
+    return list(Post.objects.filter(id__in=ids).select_related(*POST_RELATED).order_by("id"))
+
+
+def _post_messages(
+    kind: str, posts: list[Post], subscribers: list[Subscriber], batch: _Batch
+) -> dict[Subscriber, list[Message]]:
+    """``update`` (or ``status.update``) for each post each connection's streams list."""
+    out: dict[Subscriber, list[Message]] = {}
+    for sub in subscribers:
+        viewer = batch.viewer(sub)
+        if viewer is None:
+            continue
+        for post in posts:
+            shown_on = [
+                (stream, tag)
+                for stream, tag in sorted(sub.streams)
+                if stream in POST_STREAMS and stream_shows_post(viewer, post, stream, tag)
+            ]
+            if not shown_on or (kind == "update" and not sub.remember(post.id)):
+                continue
+            serializer = batch.serializer(sub, viewer)
+            payload = _json(serializer.prepare([post]).status(post))
+            out.setdefault(sub, []).extend(
+                Message(kind, payload, stream_name(s, t)) for s, t in shown_on
+            )
+    return out
+
+
+def _delete_messages(
+    post_ids: list[int], subscribers: list[Subscriber]
+) -> dict[Subscriber, list[Message]]:
+    out: dict[Subscriber, list[Message]] = {}
+    for sub in subscribers:
+        streams = [(s, t) for s, t in sorted(sub.streams) if s in POST_STREAMS]
+        for post_id in post_ids:
+            sub.sent.pop(post_id, None)
+            out.setdefault(sub, []).extend(
+                Message("delete", str(post_id), stream_name(s, t)) for s, t in streams
+            )
+    return {sub: messages for sub, messages in out.items() if messages}
+
+
+def _withheld_posts(post_ids: list[int], account_ids: list[int]) -> list[Post]:
+    """The posts a withholding of these posts or accounts takes out of timelines, reposts too."""
+    ids = set(post_ids)
+    for account_id in account_ids:
+        ids |= set(
+            Post.objects.filter(author_id=account_id, deleted_at__isnull=True)
+            .order_by("-id")
+            .values_list("id", flat=True)[:WITHHELD_ACCOUNT_RECENT_POSTS]
+        )
+    reposts = Post.objects.filter(repost_of_id__in=ids, deleted_at__isnull=True)
+    ids |= set(reposts.order_by("-id").values_list("id", flat=True)[:1000])
+    return _load_posts(sorted(ids))
+
+
+def _withheld_messages(
+    data: dict[str, Any], subscribers: list[Subscriber], batch: _Batch
+) -> dict[Subscriber, list[Message]]:
+    """``delete`` for each affected post, to the connections in a country it is withheld in."""
+    posts = _withheld_posts(data.get("posts", []), data.get("accounts", []))
+    out: dict[Subscriber, list[Message]] = {}
+    for sub in subscribers:
+        viewer = batch.viewer(sub)
+        if viewer is None or not any(s in POST_STREAMS for s, _ in sub.streams):
+            continue
+        gone = [p.id for p in posts if withheld_post_for(viewer, p) is not None]
+        for sub_, messages in _delete_messages(gone, [sub]).items():
+            out.setdefault(sub_, []).extend(messages)
+    return out
+
+
+def _notification_messages(
+    ids: list[int], subscribers: list[Subscriber], batch: _Batch
+) -> dict[Subscriber, list[Message]]:
+    out: dict[Subscriber, list[Message]] = {}
+    for sub in subscribers:
+        streams = [(s, t) for s, t in sorted(sub.streams) if s in ("user", "user:notification")]
+        if sub.account_id is None or not streams:
+            continue
+        if not ({"read", "read:notifications"} & sub.scopes):
+            continue
+        viewer = batch.viewer(sub)
+        if viewer is None:
+            continue
+        for notification_id in ids:
+            notification = stream_shows_notification(viewer, notification_id)
+            if notification is None:
+                continue
+            serializer = batch.serializer(sub, viewer)
+            if notification.post_id is not None:
+                serializer.prepare([notification.post])
+            payload = _json(serializer.notification(notification))
+            out.setdefault(sub, []).extend(
+                Message("notification", payload, stream_name(s, t)) for s, t in streams
+            )
+    return out
+
+
+def messages_for(
+    kind: str, data: dict[str, Any], subscribers: list[Subscriber]
+) -> dict[Subscriber, list[Message]]:
+    """What each of ``subscribers`` receives for the event ``kind`` with ``data``."""
+    subscribers = [s for s in subscribers if not s.closed and s.streams]
+    if not subscribers:
+        return {}
+    batch = _Batch(subscribers)
+    if kind in ("status", "status.update"):
+        event = "update" if kind == "status" else "status.update"
+        return _post_messages(event, _load_posts([data["post"]]), subscribers, batch)
+    if kind == "delete":
+        return _delete_messages([int(data["post"])], subscribers)
+    if kind == "notification":
+        return _notification_messages(data.get("notifications", []), subscribers, batch)
+    if kind == "withheld":
+        return _withheld_messages(data, subscribers, batch)
+    if kind == "lifted":
+        # Lifted posts may be seen again: an update where a stream lists them now.
+        posts = _load_posts(data.get("posts", []))
+        return _post_messages("update", posts, subscribers, batch)
+    return {}
