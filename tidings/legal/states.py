@@ -17,8 +17,13 @@ from tidings.legal.models import (
 from tidings.lib.errors import InvalidInput
 
 
+def allowed_moves(review_state: str) -> frozenset[str]:
+    """The review states an item in ``review_state`` may move to (none once declined)."""
+    return REVIEW_TRANSITIONS.get(review_state, frozenset())
+
+
 def check_move(item: DemandItem, to: str) -> None:
-    if to not in REVIEW_TRANSITIONS.get(item.review_state, frozenset()):
+    if to not in allowed_moves(item.review_state):
         raise InvalidInput(
             f"Line {item.line_number} is {item.review_state}; it cannot become {to}."
         )
@@ -77,4 +82,11 @@ def refresh_demand_status(demand: Demand) -> str:
     return status
 
 
-__all__ = ["MatchStatus", "check_move", "derived_status", "move_items", "refresh_demand_status"]
+__all__ = [
+    "MatchStatus",
+    "allowed_moves",
+    "check_move",
+    "derived_status",
+    "move_items",
+    "refresh_demand_status",
+]

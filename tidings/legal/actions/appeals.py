@@ -45,7 +45,7 @@ from tidings.legal.models import Appeal, AppealStatus, LegalNotice, NoticeKind, 
 from tidings.legal.notices import enqueue_notices
 from tidings.legal.roles import check_desk_access
 from tidings.lib.countries import withheld_where
-from tidings.lib.errors import InvalidInput, NotPermitted
+from tidings.lib.errors import InvalidInput, NotPermitted, TidingsError
 from tidings.lib.locks import lock_legal_state, lock_value
 from tidings.social.models import Account
 
@@ -170,6 +170,23 @@ def do_file_appeal(withholding: Withholding, *, text: str, acting_user: Account)
     return appeal
 
 
+def appeal_refusal(appeal: Appeal, acting_user: Account) -> TidingsError | None:
+    """Why ``acting_user`` cannot decide ``appeal``: it is their own, or it was decided."""
+    if appeal.appellant_id == acting_user.id:
+        return NotPermitted("You cannot decide your own appeal; another member of the desk must.")
+    if appeal.status not in OPEN_STATUSES:
+        return InvalidInput(f"Appeal {_reference(appeal)} was already {appeal.status}.")
+    return None
+
+
+def acknowledge_refusal(appeal: Appeal, acting_user: Account) -> TidingsError | None:
+    """Why ``acting_user`` cannot acknowledge ``appeal``: as for deciding, or it already was."""
+    refusal = appeal_refusal(appeal, acting_user)
+    if refusal is None and appeal.status != AppealStatus.FILED:
+        refusal = InvalidInput(f"Appeal {_reference(appeal)} was already acknowledged.")
+    return refusal
+
+
 def _lock_open_appeal(appeal: Appeal, acting_user: Account) -> Appeal:
     """The appeal's row, locked and re-read; refuses a decided appeal and one's own."""
     row = (
@@ -178,10 +195,9 @@ def _lock_open_appeal(appeal: Appeal, acting_user: Account) -> Appeal:
         .select_related("withholding__demand_item__demand__authority")
         .get(id=appeal.id)
     )
-    if row.appellant_id == acting_user.id:
-        raise NotPermitted("You cannot decide your own appeal; another member of the desk must.")
-    if row.status not in OPEN_STATUSES:
-        raise InvalidInput(f"Appeal {_reference(row)} was already {row.status}.")
+    refusal = appeal_refusal(row, acting_user)
+    if refusal is not None:
+        raise refusal
     return row
 
 
@@ -190,8 +206,9 @@ def do_acknowledge_appeal(appeal: Appeal, *, acting_user: Account) -> Appeal:
     """Desk staff take the appeal up: ``acknowledged_at`` is set once and the owner is told."""
     check_desk_access(acting_user)
     row = _lock_open_appeal(appeal, acting_user)
-    if row.status != AppealStatus.FILED:
-        raise InvalidInput(f"Appeal {_reference(row)} was already acknowledged.")
+    refusal = acknowledge_refusal(row, acting_user)
+    if refusal is not None:
+        raise refusal
     now = timezone.now()
     row.status, row.acknowledged_at = AppealStatus.ACKNOWLEDGED, now
     row.save(update_fields=["status", "acknowledged_at"])

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tidings.audit.chain import EventSpec, record_events
-from tidings.legal.actions.intake import check_imported
+from tidings.legal.actions.intake import import_refusal
 from tidings.legal.actions.withholding import (
     build_withholding,
     check_countries,
@@ -36,8 +36,8 @@ from tidings.legal.models import (
     Withholding,
 )
 from tidings.legal.notices import create_notices, enqueue_notices
-from tidings.legal.roles import check_desk_access, check_desk_admin
-from tidings.legal.states import move_items, refresh_demand_status
+from tidings.legal.roles import check_desk_access, check_desk_admin, is_desk_admin
+from tidings.legal.states import allowed_moves, move_items, refresh_demand_status
 from tidings.legal.withheld import bump_version, index_ends, index_withholdings
 from tidings.lib.errors import InvalidInput
 from tidings.lib.locks import lock_legal_state
@@ -66,6 +66,46 @@ def emergency_lapse_at(demand: Demand) -> datetime | None:
     if demand.kind != DemandKind.EMERGENCY_ORDER or demand.confirmed_at is not None:
         return None
     return demand.received_at + emergency_lapse(demand)
+
+
+LAPSED = "This emergency order has lapsed; a legal admin must confirm it first."
+
+
+def decision_refusal(status: str | None) -> str | None:
+    """Why no item of a demand in ``status`` can be decided (None: its items can be)."""
+    refusal = import_refusal(status)
+    if refusal is None and status == DemandStatus.WITHDRAWN:
+        refusal = "The authority withdrew this order; its items can no longer be decided."
+    return refusal
+
+
+def withhold_refusal(demand: Demand, now: datetime) -> str | None:
+    """Why nothing of ``demand`` can be withheld at ``now`` (its rule pack, or a lapsed emergency)."""
+    refusal = withholding_refusal(demand_pack(demand), demand.kind)
+    if refusal is None:
+        lapse = emergency_lapse_at(demand)
+        if lapse is not None and lapse <= now:
+            refusal = LAPSED
+    return refusal
+
+
+def needs_admin(item: DemandItem) -> bool:
+    """An escalated item is decided by a legal admin."""
+    return item.review_state == ReviewState.ESCALATED
+
+
+def item_actions(item: DemandItem, acting_user: Account | None, *, can_withhold: bool) -> list[str]:
+    """The decisions ``acting_user`` may apply to ``item``: the state graph's moves, withholding
+    only a matched item (and only where ``can_withhold``), an escalated item only as a legal admin."""
+    if needs_admin(item) and not is_desk_admin(acting_user):
+        return []
+    moves = allowed_moves(item.review_state)
+    return [
+        action
+        for action, to in ACTIONS.items()
+        if to in moves
+        and (action != "withhold" or (can_withhold and item.match_status == MatchStatus.MATCHED))
+    ]
 
 
 def _select_items(demand: Demand, item_ids: Sequence[int] | str) -> list[DemandItem]:
@@ -120,16 +160,18 @@ def do_decide_items(
     if not reason:
         raise InvalidInput("A reason is required for every decision.")
     lock_legal_state()  # lock order: tidings/lib/locks.py
-    check_imported(demand)
-    if Demand.objects.filter(id=demand.id, status=DemandStatus.WITHDRAWN).exists():
-        raise InvalidInput("The authority withdrew this order; its items can no longer be decided.")
+    refusal = decision_refusal(
+        Demand.objects.filter(id=demand.id).values_list("status", flat=True).first()
+    )
+    if refusal is not None:
+        raise InvalidInput(refusal)
     items = _select_items(demand, item_ids)
-    if any(i.review_state == ReviewState.ESCALATED for i in items):
+    if any(needs_admin(i) for i in items):
         check_desk_admin(acting_user, "decide an escalated item")
     now = timezone.now()
     withholdings: list[Withholding] = []
     if action == "withhold":
-        refusal = withholding_refusal(demand_pack(demand), demand.kind)
+        refusal = withhold_refusal(demand, now)
         if refusal is not None:
             raise InvalidInput(refusal)
         unmatched = [i for i in items if i.match_status != MatchStatus.MATCHED]
@@ -143,9 +185,7 @@ def do_decide_items(
         lapse = emergency_lapse_at(demand)
         ends_at = min(filter(None, [requested, lapse]), default=None)
         if ends_at is not None and ends_at <= now:
-            raise InvalidInput(
-                "This emergency order has lapsed; a legal admin must confirm it first."
-            )
+            raise InvalidInput(LAPSED)
         for item in items:
             withholding = build_withholding(
                 account=item.account if item.post_id is None else None,
@@ -183,22 +223,27 @@ def do_decide_items(
     return items
 
 
+def confirm_refusal(demand: Demand, now: datetime) -> str | None:
+    """Why ``demand`` cannot be confirmed at ``now`` (None: it is an emergency order to confirm)."""
+    if demand.kind != DemandKind.EMERGENCY_ORDER:
+        return "Only emergency orders need confirming."
+    if demand.confirmed_at is not None:
+        return "This order is already confirmed."
+    if now >= demand.received_at + emergency_lapse(demand):
+        return "This emergency order lapsed 48 hours after receipt; it cannot be confirmed."
+    return None
+
+
 @transaction.atomic
 def do_confirm_demand(demand: Demand, *, acting_user: Account) -> Demand:
     """A legal admin confirms an emergency order: its live withholdings no longer lapse."""
     check_desk_admin(acting_user, "confirm an emergency order")
     lock_legal_state()  # lock order: tidings/lib/locks.py
     demand.refresh_from_db(fields=["confirmed_at", "confirmed_by"])
-    if demand.kind != DemandKind.EMERGENCY_ORDER:
-        raise InvalidInput("Only emergency orders need confirming.")
-    if demand.confirmed_at is not None:
-        raise InvalidInput("This order is already confirmed.")
     now = timezone.now()
-    lapse = demand.received_at + emergency_lapse(demand)
-    if now >= lapse:
-        raise InvalidInput(
-            "This emergency order lapsed 48 hours after receipt; it cannot be confirmed."
-        )
+    refusal = confirm_refusal(demand, now)
+    if refusal is not None:
+        raise InvalidInput(refusal)
     demand.confirmed_at, demand.confirmed_by = now, acting_user
     demand.save(update_fields=["confirmed_at", "confirmed_by"])
     live = list(
@@ -224,16 +269,24 @@ def do_confirm_demand(demand: Demand, *, acting_user: Account) -> Demand:
     return demand
 
 
+def release_refusal(demand: Demand) -> str | None:
+    """Why ``demand`` has no held-back notices to release (None: it has)."""
+    if not demand.confidential:
+        return "This order is not confidential; its notices went out when decided."
+    if demand.notices_released_at is not None:
+        return "The notices of this order were already released."
+    return None
+
+
 @transaction.atomic
 def do_release_notices(demand: Demand, *, acting_user: Account) -> int:
     """A legal admin lets the held-back notices of a confidential demand go out (queued here)."""
     check_desk_admin(acting_user, "release the notices of a confidential order")
     lock_legal_state()  # lock order: tidings/lib/locks.py
     demand.refresh_from_db(fields=["notices_released_at"])
-    if not demand.confidential:
-        raise InvalidInput("This order is not confidential; its notices went out when decided.")
-    if demand.notices_released_at is not None:
-        raise InvalidInput("The notices of this order were already released.")
+    refusal = release_refusal(demand)
+    if refusal is not None:
+        raise InvalidInput(refusal)
     demand.notices_released_at = timezone.now()
     demand.save(update_fields=["notices_released_at"])
     pending = list(

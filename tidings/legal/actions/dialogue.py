@@ -28,7 +28,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from tidings.legal.actions.correspondence import NewAttachment, do_record_correspondence
-from tidings.legal.actions.intake import check_imported
+from tidings.legal.actions.intake import check_imported, import_refusal
 from tidings.legal.actions.withholding import lift_withholdings
 from tidings.legal.clocks import demand_pack
 from tidings.legal.correspondence_mail import contact_addresses, enqueue_letter_email
@@ -66,10 +66,41 @@ def _lock(demand: Demand) -> None:
         setattr(demand, field.attname, getattr(fresh, field.attname))
 
 
+def _withdrawn_refusal(demand: Demand) -> str | None:
+    if demand.status != DemandStatus.WITHDRAWN:
+        return None
+    when = f" on {demand.withdrawn_at:%d %B %Y}" if demand.withdrawn_at else ""
+    return f"The authority withdrew this order{when}; nothing more is sent on it."
+
+
+def _check(refusal: str | None) -> None:
+    if refusal is not None:
+        raise InvalidInput(refusal)
+
+
 def _check_not_withdrawn(demand: Demand) -> None:
-    if demand.status == DemandStatus.WITHDRAWN:
-        when = f" on {demand.withdrawn_at:%d %B %Y}" if demand.withdrawn_at else ""
-        raise InvalidInput(f"The authority withdrew this order{when}; nothing more is sent on it.")
+    _check(_withdrawn_refusal(demand))
+
+
+def letter_refusal(demand: Demand) -> str | None:
+    """Why no letter (status update) can be sent on ``demand``: its import is unfinished, or
+    the order was withdrawn. None: one can."""
+    return import_refusal(demand.status) or _withdrawn_refusal(demand)
+
+
+def acknowledge_refusal(demand: Demand) -> str | None:
+    """Why ``demand``'s receipt cannot be acknowledged (a letter cannot go, or it already was)."""
+    refusal = letter_refusal(demand)
+    if refusal is None and demand.acknowledged_at is not None:
+        refusal = f"This order was already acknowledged on {demand.acknowledged_at:%d %B %Y}."
+    return refusal
+
+
+def noncompliance_response_refusal(demand: Demand) -> str | None:
+    """Why there is nothing to answer: no non-compliance notice is open on ``demand``."""
+    if demand.status != DemandStatus.NONCOMPLIANCE_NOTICE:
+        return "There is no open non-compliance notice on this order to answer."
+    return None
 
 
 def _send_letter(
@@ -109,13 +140,8 @@ def _send_letter(
 def do_acknowledge_demand(demand: Demand, *, acting_user: Account) -> Correspondence:
     """Acknowledge receipt of the order (once); meets the acknowledge clock."""
     check_desk_access(acting_user)
-    _lock(demand)
-    check_imported(demand)
-    _check_not_withdrawn(demand)
-    if demand.acknowledged_at is not None:
-        raise InvalidInput(
-            f"This order was already acknowledged on {demand.acknowledged_at:%d %B %Y}."
-        )
+    _lock(demand)  # re-reads the demand: the refusal sees its committed status
+    _check(acknowledge_refusal(demand))
     count = DemandItem.objects.filter(demand=demand).count()
     letter = letter_for(
         demand,
@@ -159,9 +185,8 @@ def do_send_status_update(
 ) -> Correspondence:
     """Tell the authority the effect given to each item; the first one meets the inform clock."""
     check_desk_access(acting_user)
-    _lock(demand)
-    check_imported(demand)
-    _check_not_withdrawn(demand)
+    _lock(demand)  # re-reads the demand: the refusal sees its committed status
+    _check(letter_refusal(demand))
     note = _text(note, "note", required=False)
     letter = letter_for(
         demand,
@@ -194,8 +219,7 @@ def do_respond_to_noncompliance(
     """Answer the open non-compliance notice; the status is the one derived from the items again."""
     check_desk_access(acting_user)
     _lock(demand)
-    if demand.status != DemandStatus.NONCOMPLIANCE_NOTICE:
-        raise InvalidInput("There is no open non-compliance notice on this order to answer.")
+    _check(noncompliance_response_refusal(demand))
     body = _text(body, "response", required=True)
     letter = letter_for(
         demand,

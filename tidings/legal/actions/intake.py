@@ -111,16 +111,24 @@ def check_received_at(received_at: datetime | None) -> datetime:
     return received_at
 
 
-def check_imported(demand: Demand) -> None:
-    """Refuse to act on an order whose import has not finished (or was discarded)."""
-    status = Demand.objects.filter(id=demand.id).values_list("status", flat=True).first()
+def import_refusal(status: str | None) -> str | None:
+    """Why nothing can be done on an order in ``status`` yet (None: its import is complete)."""
     if status == DemandStatus.IMPORTING:
-        raise InvalidInput(
+        return (
             "This order is still being imported (or its import was interrupted); "
             "resume or discard the import first."
         )
     if status == DemandStatus.DISCARDED:
-        raise InvalidInput("The import of this order was discarded; import it again.")
+        return "The import of this order was discarded; import it again."
+    return None
+
+
+def check_imported(demand: Demand) -> None:
+    """Refuse to act on an order whose import has not finished (or was discarded)."""
+    status = Demand.objects.filter(id=demand.id).values_list("status", flat=True).first()
+    refusal = import_refusal(status)
+    if refusal is not None:
+        raise InvalidInput(refusal)
 
 
 def _write_items(demand: Demand, lines: Sequence[ResolvedLine]) -> None:

@@ -14,6 +14,15 @@ from tidings.lib.locks import lock_legal_state
 from tidings.social.models import Account
 
 
+def publish_refusal(demand: Demand) -> str | None:
+    """Why ``demand``'s details cannot be published (None: it is confidential and unpublished)."""
+    if not demand.confidential:
+        return "This order is not confidential; its notice is already public."
+    if demand.published_at is not None:
+        return "The details of this order were already published."
+    return None
+
+
 @transaction.atomic
 def do_publish_demand(demand: Demand, *, acting_user: Account) -> Demand:
     """A legal admin publishes a confidential order's reference, legal basis and named targets.
@@ -27,10 +36,9 @@ def do_publish_demand(demand: Demand, *, acting_user: Account) -> Demand:
     # Lock order (tidings/lib/locks.py): the legal state, the demand's row, the audit chain head.
     lock_legal_state()
     locked = Demand.objects.select_for_update().get(id=demand.id)
-    if not locked.confidential:
-        raise InvalidInput("This order is not confidential; its notice is already public.")
-    if locked.published_at is not None:
-        raise InvalidInput("The details of this order were already published.")
+    refusal = publish_refusal(locked)
+    if refusal is not None:
+        raise InvalidInput(refusal)
     locked.published_at, locked.published_by = timezone.now(), acting_user
     locked.save(update_fields=["published_at", "published_by"])
     bump_version()  # every process reloads the withheld index, which carries published_at

@@ -8,8 +8,13 @@ from django import template
 from django.db.models import Prefetch
 from django.http import HttpRequest
 
-from tidings.legal.actions.dialogue import hearing_flag
-from tidings.legal.models import Attachment, Correspondence, Demand, DemandStatus
+from tidings.legal.actions.dialogue import (
+    acknowledge_refusal,
+    hearing_flag,
+    letter_refusal,
+    noncompliance_response_refusal,
+)
+from tidings.legal.models import Attachment, Correspondence, Demand
 from tidings.web.desk_dialogue_forms import (
     MessageForm,
     NoncomplianceResponseForm,
@@ -38,7 +43,7 @@ class Thread:
     response_form: NoncomplianceResponseForm
     can_acknowledge: bool
     open_notice: bool
-    withdrawn: bool
+    can_send_letters: bool
 
 
 def _posted(request: HttpRequest | None, form_class, action: str, *, error_for: str):
@@ -85,7 +90,7 @@ def demand_thread(context: template.Context, demand: Demand) -> Thread:
         response_form=_posted(
             request, NoncomplianceResponseForm, "desk_noncompliance_response", error_for=error_for
         ),
-        can_acknowledge=demand.acknowledged_at is None and demand.status != DemandStatus.WITHDRAWN,
-        open_notice=demand.status == DemandStatus.NONCOMPLIANCE_NOTICE,
-        withdrawn=demand.status == DemandStatus.WITHDRAWN,
+        can_acknowledge=acknowledge_refusal(demand) is None,
+        open_notice=noncompliance_response_refusal(demand) is None,
+        can_send_letters=letter_refusal(demand) is None,
     )

@@ -20,9 +20,18 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tidings.legal.actions.decisions import do_confirm_demand, do_decide_items, do_release_notices
+from tidings.legal.actions.decisions import (
+    confirm_refusal,
+    decision_refusal,
+    do_confirm_demand,
+    do_decide_items,
+    do_release_notices,
+    item_actions,
+    release_refusal,
+    withhold_refusal,
+)
 from tidings.legal.actions.intake import do_import_demand
-from tidings.legal.actions.publication import do_publish_demand
+from tidings.legal.actions.publication import do_publish_demand, publish_refusal
 from tidings.legal.actions.withholding import do_lift_withholdings
 from tidings.legal.durations import parse_until
 from tidings.legal.intake.decode import check_size
@@ -187,10 +196,29 @@ def _demand_page(
     selected: set[int] = set()
     if decision_form is not None and decision_form.is_bound:
         selected = {int(i) for i in decision_form.data.getlist("item") if str(i).isdigit()}
+    # Forms are drawn only where their action would act: the same refusals the actions raise.
+    is_admin = is_desk_admin(user)
+    published = details_published(demand, now)
+    can_withhold = withhold_refusal(demand, now) is None
+    open_to_decisions = decision_refusal(demand.status) is None
+    decidable = {
+        row.item.id
+        for row in items.rows
+        if open_to_decisions and item_actions(row.item, user, can_withhold=can_withhold)
+    }
     context = {
         "demand": demand,
-        "is_admin": is_desk_admin(user),
-        "details_published": details_published(demand, now),
+        "is_admin": is_admin,
+        "can_decide": bool(decidable) or (open_to_decisions and counts.pending > 0),
+        "decidable": decidable,
+        "can_withhold": can_withhold,
+        "can_lift": withholdings.active > 0
+        or any(row.state in ("active", "scheduled") for row in withholdings.rows),
+        "can_confirm": is_admin and confirm_refusal(demand, now) is None,
+        "can_release": is_admin and release_refusal(demand) is None,
+        # After the confidentiality delay the details are public already: nothing to publish.
+        "can_publish": is_admin and publish_refusal(demand) is None and not published,
+        "details_published": published,
         "publication_due_at": publication_due_at(demand),
         "counts": counts,
         "summary": import_summary(demand, counts),

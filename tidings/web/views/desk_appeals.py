@@ -17,6 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tidings.legal.actions.appeals import (
     REASON_MAX_CHARS,
+    acknowledge_refusal,
+    appeal_refusal,
     do_acknowledge_appeal,
     do_grant_appeal,
     do_reject_appeal,
@@ -43,6 +45,7 @@ def appeal_queue_page(request: HttpRequest) -> HttpResponse:
 def _appeal_page(
     request: HttpRequest, appeal: Appeal, *, error: str = "", reason: str = "", status: int = 200
 ) -> HttpResponse:
+    user = signed_in(request)
     row = appeal_row(appeal, timezone.now())
     withholding = appeal.withholding
     attach_withheld_versions([withholding])
@@ -57,7 +60,9 @@ def _appeal_page(
         "error": error,
         "reason": reason,
         "max_chars": REASON_MAX_CHARS,
-        "is_open": appeal.status in ("filed", "acknowledged"),
+        # The forms only where the action would act (not one's own appeal, nor a decided one).
+        "can_decide": appeal_refusal(appeal, user) is None,
+        "can_acknowledge": acknowledge_refusal(appeal, user) is None,
     }
     return render(request, "web/desk/appeal.html", context, status=status)
 
