@@ -104,7 +104,15 @@ def test_counts_by_match_status_and_review_state(small_order, legal):
 
 def test_import_summary_counts_blank_lines_from_the_import_record(small_order):
     assert str(queries.import_summary(small_order)) == (
-        "6 lines: 3 matched, 1 unknown, 1 invalid, 1 duplicate; 1 blank lines skipped"
+        "6 lines: 3 matched, 1 unknown, 1 invalid, 1 duplicate; 1 blank line skipped"
+    )
+
+
+def test_import_summary_of_a_one_line_order_says_one_line(import_order, make_account):
+    make_account("kisanvoice")
+    demand = import_order("@kisanvoice").demand
+    assert str(queries.import_summary(demand)) == (
+        "1 line: 1 matched, 0 unknown, 0 invalid, 0 duplicate; 0 blank lines skipped"
     )
 
 

@@ -71,7 +71,7 @@ def test_a_legal_user_uploads_a_csv_and_sees_the_summary(signed_in, legal, desk_
     demand = Demand.objects.get()
     assert response.redirect_chain[-1][0] == demand_url(demand)
     text = page_text(response)
-    assert "5 lines: 2 matched, 1 unknown, 1 invalid, 1 duplicate; 1 blank lines skipped" in text
+    assert "5 lines: 2 matched, 1 unknown, 1 invalid, 1 duplicate; 1 blank line skipped" in text
     assert demand.original_filename == "order.csv"
     assert demand.legal_basis_code == "IN-ITA-69A"
     assert DemandItem.objects.filter(demand=demand).count() == 5
@@ -99,7 +99,7 @@ def test_the_summary_stays_on_the_demand_page_after_the_redirect(
 ):
     demand = import_order(order_csv(desk_targets).decode()).demand
     text = page_text(signed_in(legal).get(demand_url(demand)))
-    assert "5 lines: 2 matched, 1 unknown, 1 invalid, 1 duplicate; 1 blank lines skipped" in text
+    assert "5 lines: 2 matched, 1 unknown, 1 invalid, 1 duplicate; 1 blank line skipped" in text
 
 
 @pytest.mark.parametrize(

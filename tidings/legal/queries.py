@@ -310,11 +310,12 @@ class ImportSummary:
     blank_lines: int
 
     def __str__(self) -> str:
-        m = self.counts.match
+        m, total, blank = self.counts.match, self.counts.total, self.blank_lines
         return (
-            f"{self.counts.total} lines: {m.get('matched', 0)} matched, "
+            f"{total} line{'' if total == 1 else 's'}: {m.get('matched', 0)} matched, "
             f"{m.get('unknown', 0)} unknown, {m.get('invalid', 0)} invalid, "
-            f"{m.get('duplicate', 0)} duplicate; {self.blank_lines} blank lines skipped"
+            f"{m.get('duplicate', 0)} duplicate; "
+            f"{blank} blank line{'' if blank == 1 else 's'} skipped"
         )
 
 
