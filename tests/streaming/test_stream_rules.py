@@ -239,3 +239,25 @@ def test_an_edit_is_published_and_sent_as_status_update_only_where_the_post_may_
     ]
     assert received(subscriber(bob, "IN"), "status.update", event.data) == []
     assert received(subscriber(carol), "status.update", event.data) == []
+
+
+def test_a_preflight_allows_the_token_and_the_configured_country_header(settings):
+    import asyncio
+
+    from tidings.streaming.server import application
+
+    settings.TIDINGS_COUNTRY_HEADER = "X-Test-Country"
+    sent: list[dict] = []
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": b""}
+
+    scope = {"type": "http", "method": "OPTIONS", "path": "/api/v1/streaming/user", "headers": []}
+    asyncio.run(application(scope, receive, send))
+    assert sent[0]["status"] == 204
+    assert dict(sent[0]["headers"])[b"access-control-allow-headers"] == (
+        b"authorization, x-test-country"
+    )

@@ -19,6 +19,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import parse_qs
 
+from django.conf import settings
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tidings.settings")
 import django  # noqa: E402
 
@@ -130,6 +132,14 @@ def _cors(scope: dict) -> list[tuple[bytes, bytes]]:
         (b"access-control-allow-credentials", b"true"),
         (b"vary", b"Origin"),
     ]
+
+
+def _allowed_headers() -> bytes:
+    """A token, and the country header (a browser behind a test proxy or extension may add it)."""
+    allowed = ["authorization"]
+    if settings.TIDINGS_COUNTRY_HEADER:
+        allowed.append(settings.TIDINGS_COUNTRY_HEADER.lower())
+    return ", ".join(allowed).encode("latin-1")
 
 
 async def _plain(send: Any, scope: dict, status: int, body: bytes, content_type: bytes) -> None:
@@ -323,7 +333,7 @@ async def application(scope: dict, receive: Any, send: Any) -> None:
     if scope["type"] != "http":
         return
     if scope["method"] == "OPTIONS":
-        headers = [*_cors(scope), (b"access-control-allow-headers", b"authorization")]
+        headers = [*_cors(scope), (b"access-control-allow-headers", _allowed_headers())]
         await send({"type": "http.response.start", "status": 204, "headers": headers})
         await send({"type": "http.response.body", "body": b""})
         return
