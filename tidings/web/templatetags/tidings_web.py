@@ -57,12 +57,6 @@ def initial(name: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def withheld_note(context: Context, subject: Post | Account) -> str:
-    """ "Withheld in India" for a subject withheld somewhere; "" otherwise (see ``cards.withheld_note``)."""
-    return cards.withheld_note(_viewer(context), subject)
-
-
-@register.simple_tag(takes_context=True)
 def withheld_banner(context: Context, subject: Post | Account) -> SafeString:
     """The withheld banner of a post or profile (see ``cards.withheld_banner``), or ""."""
     return mark_safe(cards.withheld_banner(_viewer(context), subject))  # noqa: S308 - escaped there
