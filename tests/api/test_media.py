@@ -137,6 +137,26 @@ def test_a_status_of_images_alone_needs_no_text(alice, api_client):
     assert len(answer.json()["media_attachments"]) == 1
 
 
+def test_a_status_with_both_a_poll_and_images_is_a_422_and_the_upload_stays_unattached(
+    alice, api_client
+):
+    client = api_client(alice)
+    media_id = upload(client).json()["id"]
+    answer = client.post(
+        "/api/v1/statuses",
+        {
+            "status": "Tea or coffee?",
+            "media_ids": [media_id],
+            "poll": {"options": ["Tea", "Coffee"], "expires_in": 3600},
+        },
+        content_type="application/json",
+    )
+    assert answer.status_code == 422
+    assert "A post can have a poll or images, not both." in answer.json()["error"]
+    assert client.get("/api/v1/accounts/verify_credentials").json()["statuses_count"] == 0
+    assert MediaAttachment.objects.get(id=media_id).post_id is None
+
+
 def test_a_repost_carries_the_images_in_the_reposted_status(alice, bob, api_client):
     client = api_client(alice)
     media_id = upload(client).json()["id"]

@@ -18,6 +18,7 @@ from tidings.social.notification_groups import (
     notification_group,
     notification_groups,
     unread_group_count,
+    warned_posts,
 )
 from tidings.social.queries import Cursor
 
@@ -69,21 +70,21 @@ def _actor(value: str | None) -> int | None:
 def list_groups(request: HttpRequest, query: Query[GroupedQuery]) -> HttpResponse:
     auth = require_user(request, "read:notifications")
     kinds = _kinds(query.types, query.exclude_types)
-    serializer = Serializer(request, auth.viewer)
     if kinds is None:
-        return json_response(serializer.grouped_notifications([]))
+        return json_response(Serializer(request, auth.viewer).grouped_notifications([]))
     page = cursor(request, default_limit=40)
     page = Cursor(page.max_id, page.since_id, page.min_id, _limit(query.limit, 40, 80))
-    groups, rows = notification_groups(
+    found = notification_groups(
         auth.viewer,
         page,
         kinds=kinds,
         grouped=_grouped_kinds(query.grouped_types),
         actor_id=_actor(query.account_id),
     )
-    response = json_response(serializer.grouped_notifications(groups))
-    if rows:
-        response["Link"] = link_header(request, rows[-1].id, rows[0].id)
+    serializer = Serializer(request, auth.viewer, filtered=warned_posts(found.groups))
+    response = json_response(serializer.grouped_notifications(found.groups))
+    if found.rows:
+        response["Link"] = link_header(request, found.rows[-1].id, found.rows[0].id)
     return response
 
 
@@ -107,7 +108,8 @@ def _group(request: HttpRequest, group_key: str):
 @router.get("/api/v2/notifications/{group_key}", summary="One notification group")
 def get_group(request: HttpRequest, group_key: str) -> HttpResponse:
     auth, group = _group(request, group_key)
-    return json_response(Serializer(request, auth.viewer).grouped_notifications([group]))
+    serializer = Serializer(request, auth.viewer, filtered=warned_posts([group]))
+    return json_response(serializer.grouped_notifications([group]))
 
 
 @router.get("/api/v2/notifications/{group_key}/accounts", summary="Accounts of a group")

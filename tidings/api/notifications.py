@@ -10,7 +10,7 @@ from tidings.api.errors import ApiError
 from tidings.api.pagination import PageQuery, cursor, json_response, paged_response
 from tidings.api.serializers import Serializer
 from tidings.social.actions import do_clear_notifications
-from tidings.social.filtering import ViewerFilters
+from tidings.social.filtering import filter_notifications
 from tidings.social.models import NotificationKind
 from tidings.social.queries import Cursor, notifications
 
@@ -50,7 +50,7 @@ def list_notifications(request: HttpRequest, query: Query[NotificationsQuery]) -
     if query.account_id:
         rows = [n for n in rows if str(n.actor_id) == query.account_id]
     ids = [n.id for n in rows]
-    rows, warned = ViewerFilters.load(auth.viewer, "notifications").apply_to_notifications(rows)
+    rows, warned = filter_notifications(auth.viewer, rows)
     data = Serializer(request, auth.viewer, filtered=warned).notifications(rows)
     return paged_response(request, data, ids)
 

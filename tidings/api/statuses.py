@@ -76,6 +76,7 @@ def create_status(request: HttpRequest) -> HttpResponse:
                 acting_user=auth.account,
                 visibility=VISIBILITY_IN[data.visibility],
                 in_reply_to=reply_to,
+                media=media,
             )
         return do_create_post(
             text,

@@ -156,6 +156,15 @@ class ViewerFilters:
         return kept, warned
 
 
+def filter_notifications(
+    viewer: Viewer, rows: Sequence[Notification]
+) -> tuple[list[Notification], dict[int, list[FilterMatch]]]:
+    """Apply the viewer's ``notifications`` filters to notifications it may already see: the one
+    rule behind ``/api/v1/notifications``, ``/api/v2/notifications`` (applied before grouping,
+    so a hidden notification is neither shown nor counted) and the web page."""
+    return ViewerFilters.load(viewer, "notifications").apply_to_notifications(rows)
+
+
 def filter_posts(
     viewer: Viewer, context: str, posts: Sequence[Post]
 ) -> tuple[list[Post], dict[int, list[FilterMatch]]]:

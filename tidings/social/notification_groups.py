@@ -21,6 +21,7 @@ from datetime import datetime
 
 from django.db.models import Count, Q
 
+from tidings.social.filtering import FilterMatch, ViewerFilters, filter_notifications
 from tidings.social.models import Account, Notification, NotificationKind, Post
 from tidings.social.queries import Cursor, notifications, page_by_cursor
 from tidings.visibility import Viewer, visible_notifications
@@ -71,6 +72,8 @@ class NotificationGroup:
     notifications: list[Notification]
     count: int = 0
     sample_accounts: list[Account] = field(default_factory=list)
+    #: The viewer's ``warn`` filters its post matches (Mastodon's ``filtered`` on the status).
+    filtered: list[FilterMatch] = field(default_factory=list)
 
     @property
     def latest(self) -> Notification:
@@ -142,6 +145,20 @@ def _fill(viewer: Viewer, groups: list[NotificationGroup], upper: int) -> None:
         group.sample_accounts = list(seen.values())[:SAMPLE_ACCOUNTS]
 
 
+@dataclass
+class GroupPage:
+    """One page of groups and the notifications it went through, newest first: those a ``hide``
+    filter dropped included, so the next page starts below them all."""
+
+    groups: list[NotificationGroup]
+    rows: list[Notification]
+
+
+def warned_posts(groups: Sequence[NotificationGroup]) -> dict[int, list[FilterMatch]]:
+    """The ``warn`` filter matches of the groups' posts, by post id (for the serializer)."""
+    return {g.post.id: g.filtered for g in groups if g.post is not None and g.filtered}
+
+
 def notification_groups(
     viewer: Viewer,
     cursor: Cursor,
@@ -149,17 +166,28 @@ def notification_groups(
     kinds: Sequence[str] = (),
     grouped: Sequence[str] = tuple(GROUPED),
     actor_id: int | None = None,
-) -> tuple[list[NotificationGroup], list[Notification]]:
-    """Up to ``cursor.limit`` groups under the cursor, newest first, and the notifications they
-    were built from (newest first; the next page starts below the last)."""
+) -> GroupPage:
+    """Up to ``cursor.limit`` groups under the cursor, newest first.
+
+    The viewer's ``notifications`` filters apply before grouping (``filter_notifications``, the
+    rule ``/api/v1/notifications`` uses): a notification a ``hide`` filter matches takes no
+    place on the page and counts in no group. A filter judges a notification by its post and
+    every member of a grouped key shares that post, so a ``hide`` filter takes a whole group or
+    none of it, and the sizes counted in the database stay exact.
+    """
     fetch = Cursor(cursor.max_id, cursor.since_id, cursor.min_id, min(cursor.limit * 8, 640))
     rows = notifications(viewer, fetch, kinds=kinds)
     if actor_id is not None:
         rows = [n for n in rows if n.actor_id == actor_id]
+    kept, warned = filter_notifications(viewer, rows)
+    kept_ids = {n.id for n in kept}
     walk = list(reversed(rows)) if cursor.ascending else rows
     groups: dict[str, NotificationGroup] = {}
     used: list[Notification] = []
     for n in walk:
+        if n.id not in kept_ids:
+            used.append(n)
+            continue
         key = group_key(n, grouped)
         if key not in groups:
             if len(groups) == cursor.limit:
@@ -174,11 +202,14 @@ def notification_groups(
     page = sorted(groups.values(), key=lambda g: g.page_max_id, reverse=True)
     if page:
         _fill(viewer, page, used[0].id)
-    return page, used
+    for group in page:
+        group.filtered = warned.get(group.latest.post_id, []) if group.post else []
+    return GroupPage(page, used)
 
 
 def notification_group(viewer: Viewer, key: str) -> NotificationGroup | None:
-    """The group ``key`` with its newest notifications (None when the viewer has none in it)."""
+    """The group ``key`` with its newest notifications; None when the viewer has none in it, or
+    a ``hide`` filter of its takes them (as it takes the group from the list)."""
     q = group_filter(key)
     if q is None:
         return None
@@ -194,9 +225,11 @@ def notification_group(viewer: Viewer, key: str) -> NotificationGroup | None:
         )
         .order_by("-id")[:40]
     )
+    newest, warned = filter_notifications(viewer, newest)
     if not newest:
         return None
     group = NotificationGroup(key, newest)
+    group.filtered = warned.get(group.latest.post_id, []) if group.post else []
     _fill(viewer, [group], newest[0].id)
     return group
 
@@ -211,15 +244,21 @@ def group_accounts(viewer: Viewer, key: str, cursor: Cursor) -> list[Notificatio
 
 
 def unread_group_count(viewer: Viewer, *, limit: int, kinds: Sequence[str] = ()) -> int:
-    """How many groups hold an unread notification the viewer may see, at most ``limit``."""
+    """How many groups hold an unread notification the viewer may see and its ``hide`` filters
+    leave (as the list shows them), at most ``limit``."""
     queryset = Notification.objects.filter(recipient_id=viewer.account_id, read_at__isnull=True)
     if kinds:
         queryset = queryset.filter(kind__in=kinds)
-    rows = (
-        visible_notifications(queryset, viewer).order_by("-id").values_list("id", "kind", "post_id")
-    )
+    visible = visible_notifications(queryset, viewer).order_by("-id")
+    filters = ViewerFilters.load(viewer, "notifications")
+    if filters:  # the posts' text is needed only to match filters
+        loaded = list(visible.select_related("post", "post__repost_of")[: limit * 8])
+        kept, _warned = filters.apply_to_notifications(loaded)
+        rows = [(n.id, n.kind, n.post_id) for n in kept]
+    else:
+        rows = list(visible.values_list("id", "kind", "post_id")[: limit * 8])
     keys: set[str] = set()
-    for notification_id, kind, post_id in rows[: limit * 8]:
+    for notification_id, kind, post_id in rows:
         if kind == NotificationKind.FOLLOW:
             keys.add("follow")
         elif kind in GROUPED:

@@ -13,10 +13,30 @@ from django.core.files.uploadedfile import UploadedFile
 from tidings.lib.countries import country_choices
 from tidings.lib.errors import InvalidInput
 from tidings.lib.images import IMAGE_MAX_BYTES, IMAGE_MIME_TYPES, MB, prepare_avatar
+from tidings.social.actions.direct import POLL_DURATIONS, check_poll, check_poll_alone
 from tidings.social.models import HANDLE_MAX_LENGTH, POST_MAX_LENGTH, Account, Visibility
+from tidings.social.models_direct import POLL_MAX_OPTIONS, POLL_OPTION_MAX_LENGTH
 from tidings.social.models_media import DESCRIPTION_MAX_LENGTH, MEDIA_PER_POST
 
 IMAGE_SLOTS = range(1, MEDIA_PER_POST + 1)
+POLL_DEFAULT_DURATION = 24 * 60 * 60
+
+
+class ListWidget(forms.Widget):
+    """Several inputs of one name (``poll_options``): the list of what was sent, in order."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[str]:
+        return data.getlist(name) if hasattr(data, "getlist") else list(data.get(name) or [])
+
+
+class PollOptionsField(forms.Field):
+    """The texts typed in the option inputs, blank ones (unused slots) left out; the rules are
+    ``check_poll``'s, the API's."""
+
+    widget = ListWidget
+
+    def to_python(self, value: Any) -> list[str]:
+        return [v for v in value or [] if isinstance(v, str) and v.strip()]
 
 
 class ComposeForm(forms.Form):
@@ -31,6 +51,20 @@ class ComposeForm(forms.Form):
     )
     in_reply_to = forms.IntegerField(
         required=False, widget=forms.HiddenInput, min_value=0, max_value=2**63 - 1
+    )
+    poll_options = PollOptionsField(label="Poll options", required=False)
+    poll_expires_in = forms.CharField(
+        label="Poll length",
+        required=False,
+        initial=str(POLL_DEFAULT_DURATION),
+        widget=forms.Select(choices=[(str(s), name) for s, name in POLL_DURATIONS]),
+    )
+    poll_multiple = forms.ChoiceField(
+        label="Choices",
+        required=False,
+        initial="single",
+        choices=[("single", "One choice"), ("multiple", "Several choices")],
+        widget=forms.RadioSelect,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -59,6 +93,45 @@ class ComposeForm(forms.Form):
             for slot in IMAGE_SLOTS
             if self.cleaned_data.get(f"image_{slot}")
         ]
+
+    def clean(self) -> dict[str, Any]:
+        """``poll``: the checked poll (``check_poll``, as the API checks it) when an option is
+        filled in, else None; a poll with images is refused before any image is stored."""
+        data = super().clean()
+        data["poll"] = None
+        options = data.get("poll_options") or []
+        if not options:
+            return data
+        try:
+            data["poll"] = check_poll(
+                options,
+                data.get("poll_expires_in") or "",
+                multiple=data.get("poll_multiple") == "multiple",
+            )
+            check_poll_alone(data["poll"], len(self.images()))
+        except InvalidInput as error:
+            if data["poll"] is None:
+                self.add_error("poll_options", error.message)
+            else:
+                self.add_error(None, error.message)
+        return data
+
+    def poll_wanted(self) -> bool:
+        """Whether an option was typed (the poll section then opens to show it)."""
+        return bool(
+            self.is_bound
+            and self["poll_options"].value()
+            and any(isinstance(v, str) and v.strip() for v in self["poll_options"].value())
+        )
+
+    def poll_option_values(self) -> list[str]:
+        """The option inputs to show: what was typed (kept after a refusal), then empty ones up
+        to four."""
+        typed = [v for v in (self["poll_options"].value() or []) if isinstance(v, str)]
+        typed = typed if self.is_bound else []
+        return typed + [""] * max(0, POLL_MAX_OPTIONS - len(typed))
+
+    poll_option_max_length = POLL_OPTION_MAX_LENGTH
 
 
 class SignupForm(forms.Form):

@@ -9,8 +9,10 @@ from tidings.social.actions.accounts import (
     do_update_profile,
 )
 from tidings.social.actions.direct import (  # noqa: F401  (direct messages and polls)
+    POLL_DURATIONS,
     PollSpec,
     check_poll,
+    check_poll_alone,
     do_create_post_with_poll,
     do_end_polls,
     do_hide_conversation,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -24,6 +25,7 @@ from tidings.social.models_direct import (
     PollOption,
     PollVote,
 )
+from tidings.social.models_media import MediaAttachment
 from tidings.social.notify import notify
 
 
@@ -69,6 +71,24 @@ def check_poll(
     return PollSpec(tuple(titles), seconds, bool(multiple), bool(hide_totals))
 
 
+#: The lengths a composer offers (Mastodon's choices), in seconds, with their names.
+POLL_DURATIONS = (
+    (5 * 60, "5 minutes"),
+    (30 * 60, "30 minutes"),
+    (60 * 60, "1 hour"),
+    (6 * 60 * 60, "6 hours"),
+    (24 * 60 * 60, "1 day"),
+    (3 * 24 * 60 * 60, "3 days"),
+    (7 * 24 * 60 * 60, "7 days"),
+)
+
+
+def check_poll_alone(poll: PollSpec | None, media_count: int) -> None:
+    """A post carries a poll or images, never both (as on Mastodon)."""
+    if poll is not None and media_count:
+        raise InvalidInput("A post can have a poll or images, not both.")
+
+
 @transaction.atomic
 def do_create_post_with_poll(
     text: str,
@@ -77,8 +97,13 @@ def do_create_post_with_poll(
     acting_user: Account,
     visibility: str = Visibility.PUBLIC,
     in_reply_to: Post | None = None,
+    media: Sequence[MediaAttachment] = (),
 ) -> Post:
-    """A new post (as :func:`do_create_post`) carrying ``poll``, which ends ``expires_in`` from now."""
+    """A new post (as :func:`do_create_post`) carrying ``poll``, which ends ``expires_in`` from now.
+
+    Refused with any ``media``: a post has a poll or images, not both.
+    """
+    check_poll_alone(poll, len(media))
     post = do_create_post(
         text, acting_user=acting_user, visibility=visibility, in_reply_to=in_reply_to
     )

@@ -32,7 +32,8 @@ from tidings.web.views.base import (
 @sign_in_required
 @handles_errors
 def compose(request: HttpRequest) -> HttpResponse:
-    """Write a post or a reply. GET shows the form on its own page (for use without JavaScript)."""
+    """Write a post or a reply, with images or a poll. GET shows the form on its own page (for
+    use without JavaScript)."""
     viewer = request.viewer  # type: ignore[attr-defined]
     if request.method == "GET":
         return render(request, "web/compose.html", {"compose_form": ComposeForm()})
@@ -42,14 +43,24 @@ def compose(request: HttpRequest) -> HttpResponse:
         reply_to_id = form.cleaned_data["in_reply_to"]
         parent = access_post(viewer, reply_to_id) if reply_to_id else None
         images = form.images()
+        poll = form.cleaned_data["poll"]
         try:
-            post = actions.do_post_with_images(
-                form.cleaned_data["text"],
-                images,
-                acting_user=signed_in(request),
-                visibility=form.cleaned_data["visibility"],
-                in_reply_to=parent,
-            )
+            if poll is not None:
+                post = actions.do_create_post_with_poll(
+                    form.cleaned_data["text"],
+                    poll=poll,
+                    acting_user=signed_in(request),
+                    visibility=form.cleaned_data["visibility"],
+                    in_reply_to=parent,
+                )
+            else:
+                post = actions.do_post_with_images(
+                    form.cleaned_data["text"],
+                    images,
+                    acting_user=signed_in(request),
+                    visibility=form.cleaned_data["visibility"],
+                    in_reply_to=parent,
+                )
         except InvalidInput as error:
             form.add_error(None if images and _about_images(error) else "text", error.message)
     if not form.is_valid():

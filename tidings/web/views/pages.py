@@ -217,22 +217,18 @@ def search(request: HttpRequest) -> HttpResponse:
 @sign_in_required
 def notifications(request: HttpRequest) -> HttpResponse:
     """The viewer's notifications, newest first, favourites, reposts and follows grouped as
-    Mastodon groups them. Reading changes nothing: "Mark all as read" POSTs."""
+    Mastodon groups them, less what the viewer's hide filters take. Reading changes nothing:
+    "Mark all as read" POSTs."""
     viewer = request.viewer  # type: ignore[attr-defined]
     cursor = queries.Cursor.from_params(request.GET)
-    groups, rows = notification_groups(viewer, cursor)
+    found = notification_groups(viewer, cursor)
+    groups, rows = found.groups, found.rows
     full = len(groups) >= cursor.limit
-    # The viewer's own filters, after the visibility rule: a hidden post's group goes.
-    kept, warned = ViewerFilters.load(viewer, "notifications").apply_to_notifications(
-        [g.latest for g in groups]
-    )
-    kept_ids = {n.id for n in kept}
-    groups = [g for g in groups if g.latest.id in kept_ids]
     posts = [g.post for g in groups if g.post is not None]
     context = {
         "groups": groups,
         "newest_id": rows[0].id if rows else None,
-        "filtered": {i: [m.filter.title for m in found] for i, found in warned.items()},
+        "filtered": {g.post.id: [m.filter.title for m in g.filtered] for g in groups if g.filtered},
         "flags": queries.viewer_flags(viewer, posts),
         "older_url": older_url(request, rows[-1].id if rows and full else None),
         "pending_follow_requests": queries.follow_requests_count(viewer),

@@ -63,6 +63,84 @@
     }
   });
 
+  // The composer's poll: without this, four option inputs (blank ones are left out). With it,
+  // the two first and any filled in show, "Add an option" adds one (up to four), "Remove" takes
+  // one away while more than two remain.
+  var POLL_MIN = 2, POLL_MAX = 4;
+
+  function pollSlots(list) { return Array.from(list.querySelectorAll(".poll-options__slot")); }
+
+  function renumberPoll(section) {
+    var list = section.querySelector(".poll-options__list");
+    var slots = pollSlots(list);
+    slots.forEach(function (slot, i) {
+      var input = slot.querySelector("input");
+      var label = slot.querySelector("label");
+      input.id = "id_poll_option_" + (i + 1);
+      label.htmlFor = input.id;
+      label.textContent = "Option " + (i + 1);
+      var remove = slot.querySelector(".poll-options__remove");
+      if (remove) {
+        remove.hidden = slots.length <= POLL_MIN;
+        remove.setAttribute("aria-label", "Remove option " + (i + 1));
+      }
+    });
+    var add = section.querySelector(".poll-options__add");
+    if (add) add.hidden = slots.length >= POLL_MAX;
+  }
+
+  function addRemoveButton(section, slot) {
+    var remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "button button--secondary button--small poll-options__remove";
+    remove.textContent = "Remove";
+    remove.addEventListener("click", function () {
+      if (pollSlots(slot.parentNode).length <= POLL_MIN) return;
+      slot.remove();
+      renumberPoll(section);
+      var first = section.querySelector(".poll-options__slot input");
+      if (first) first.focus();
+    });
+    slot.appendChild(remove);
+  }
+
+  function enhancePoll(section) {
+    if (section.hasAttribute("data-poll-ready")) return;
+    section.setAttribute("data-poll-ready", "");
+    var list = section.querySelector(".poll-options__list");
+    if (!list) return;
+    var slots = pollSlots(list);
+    var template = slots[0].cloneNode(true);
+    template.querySelector("input").value = "";
+    template.querySelector("input").removeAttribute("aria-invalid");
+    // Leave out blank inputs past the first two (they would be ignored anyway).
+    slots.slice(POLL_MIN).forEach(function (slot) {
+      if (slot.querySelector("input").value.trim() === "") slot.remove();
+    });
+    pollSlots(list).forEach(function (slot) { addRemoveButton(section, slot); });
+    var add = document.createElement("button");
+    add.type = "button";
+    add.className = "button button--secondary button--small poll-options__add";
+    add.textContent = "Add an option";
+    add.addEventListener("click", function () {
+      if (pollSlots(list).length >= POLL_MAX) return;
+      var slot = template.cloneNode(true);
+      list.appendChild(slot);
+      addRemoveButton(section, slot);
+      renumberPoll(section);
+      slot.querySelector("input").focus();
+    });
+    list.after(add);
+    renumberPoll(section);
+  }
+
+  function initPolls(root) {
+    if (root.matches && root.matches("[data-poll]")) enhancePoll(root);
+    root.querySelectorAll("[data-poll]").forEach(enhancePoll);
+  }
+  document.addEventListener("DOMContentLoaded", function () { initPolls(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { initPolls(event.target); });
+
   // A failure htmx could not show (network down, server error): say so in the notice area.
   function showProblem(text) {
     var flash = document.getElementById("flash");
