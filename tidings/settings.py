@@ -34,8 +34,8 @@ TIDINGS_AUDIT_KEY_FILE = DATA_DIR / "audit_key"
 #: Signed checkpoints of the audit chain head, appended outside the database.
 #: Several machines: point it at shared storage, or each keeps the checkpoints its own workers wrote.
 TIDINGS_AUDIT_CHECKPOINT_FILE = Path(
-    env.str("TIDINGS_AUDIT_CHECKPOINT_FILE", default=str(DATA_DIR / "audit" / "checkpoints.jsonl"))
-)
+    env.str("TIDINGS_AUDIT_CHECKPOINT_FILE", default="") or DATA_DIR / "audit" / "checkpoints.jsonl"
+).resolve()
 DEBUG = env.bool("TIDINGS_DEBUG", default=False)
 DOMAIN = env.str("TIDINGS_DOMAIN", default="localhost:8000")
 #: Other or former domains of this platform: links on them name our accounts and posts.
@@ -243,7 +243,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "/media/"
 #: Uploaded images. Several app servers need one directory they all mount (NFS or the like):
 #: an image uploaded through one server is served by any other.
-MEDIA_ROOT = Path(env.str("TIDINGS_MEDIA_DIR", default=str(DATA_DIR / "media"))).resolve()
+MEDIA_ROOT = Path(env.str("TIDINGS_MEDIA_DIR", default="") or DATA_DIR / "media").resolve()
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
