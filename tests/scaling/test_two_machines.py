@@ -2,7 +2,8 @@
 
 What one machine does is seen by the other on the very next request: posts
 (once the worker fanned them out), withholdings and their lifting, revoked
-tokens, signed-out sessions, uploaded images and stream events. Each machine
+tokens, signed-out sessions, uploaded images, stream events and rate-limit
+counts. Each machine
 answers from two gunicorn workers, so every check repeats its request enough
 times to reach both.
 
@@ -375,3 +376,17 @@ def test_an_image_uploaded_on_a_is_served_by_b(cluster: Cluster, app, accounts):
     assert on_b.status_code == 200
     assert on_b.headers["Content-Type"] == "image/jpeg"
     assert Image.open(io.BytesIO(on_b.content)).size == (32, 24)
+
+
+def test_rate_limit_counters_are_shared_by_both_machines(cluster: Cluster, tokens):
+    """A call on B counts after one on A: a client cannot double its limit by switching machines."""
+    me = "/api/v1/accounts/verify_credentials"
+    for _ in range(3):  # a fixed window may end between the two calls: try again in the next
+        on_a = requests.get(cluster.a.url + me, headers=bearer(tokens["follower"]), timeout=10)
+        on_b = requests.get(cluster.b.url + me, headers=bearer(tokens["follower"]), timeout=10)
+        if on_a.headers["X-RateLimit-Reset"] == on_b.headers["X-RateLimit-Reset"]:
+            break
+    assert (on_a.status_code, on_b.status_code) == (200, 200)
+    assert on_a.headers["X-RateLimit-Reset"] == on_b.headers["X-RateLimit-Reset"]
+    remaining_a = int(on_a.headers["X-RateLimit-Remaining"])
+    assert int(on_b.headers["X-RateLimit-Remaining"]) == remaining_a - 1
