@@ -32,7 +32,10 @@ SECRET_KEY = _secret_key()
 TIDINGS_AUDIT_KEY = env.str("TIDINGS_AUDIT_KEY", default="")
 TIDINGS_AUDIT_KEY_FILE = DATA_DIR / "audit_key"
 #: Signed checkpoints of the audit chain head, appended outside the database.
-TIDINGS_AUDIT_CHECKPOINT_FILE = DATA_DIR / "audit" / "checkpoints.jsonl"
+#: Several machines: point it at shared storage, or each keeps the checkpoints its own workers wrote.
+TIDINGS_AUDIT_CHECKPOINT_FILE = Path(
+    env.str("TIDINGS_AUDIT_CHECKPOINT_FILE", default="") or DATA_DIR / "audit" / "checkpoints.jsonl"
+).resolve()
 DEBUG = env.bool("TIDINGS_DEBUG", default=False)
 DOMAIN = env.str("TIDINGS_DOMAIN", default="localhost:8000")
 #: Other or former domains of this platform: links on them name our accounts and posts.
@@ -238,7 +241,9 @@ STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise serves from here once collectstat
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "/media/"
-MEDIA_ROOT = DATA_DIR / "media"
+#: Uploaded images. Several app servers need one directory they all mount (NFS or the like):
+#: an image uploaded through one server is served by any other.
+MEDIA_ROOT = Path(env.str("TIDINGS_MEDIA_DIR", default="") or DATA_DIR / "media").resolve()
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -29,11 +29,13 @@ def test_events_are_keyed_with_the_key_in_the_data_dir(some_events, audit_key_fi
     assert audit_key_file.read_text().strip() not in str(list(AuditEvent.objects.values()))
 
 
-def test_the_key_from_the_environment_wins_over_the_file(settings, alice, audit_key_file):
+def test_the_key_from_the_environment_wins_over_the_file(settings, db, audit_key_file):
+    audit_key_file.write_text("from-the-file")
     settings.TIDINGS_AUDIT_KEY = "from-the-environment"
     with transaction.atomic():
-        event = record_events([EventSpec("account.update_profile", alice.id)])[0]
+        event = record_events([EventSpec("account.update_profile", None)])[0]
     assert event.key_id == key_from_secret("from-the-environment").key_id
+    assert event.key_id != key_from_secret("from-the-file").key_id
 
 
 def test_verifying_with_another_key_fails_at_the_first_event(settings, some_events):
@@ -144,3 +146,22 @@ def test_the_database_keeps_what_was_hashed(some_events, audit_key):
         assert cursor.fetchone()[0] == 4
     for event in AuditEvent.objects.all():
         assert keyed_hash(event, audit_key) == event.hash
+
+
+def test_a_machine_with_another_audit_key_cannot_chain_onto_the_log(
+    some_events, settings, alice, audit_key
+):
+    """Two app servers on one database with different keys: the second is refused, loudly."""
+    settings.TIDINGS_AUDIT_KEY = "the-other-machines-key"
+    other = key_from_secret("the-other-machines-key")
+    with (
+        pytest.raises(ImproperlyConfigured, match=f"chained with the audit key {audit_key.key_id}"),
+        transaction.atomic(),
+    ):
+        record_events([EventSpec("account.update_profile", alice.id)])
+    assert AuditEvent.objects.count() == len(some_events)
+    assert not AuditEvent.objects.filter(key_id=other.key_id).exists()
+    settings.TIDINGS_AUDIT_KEY = ""  # back to the key the chain was written with
+    with transaction.atomic():
+        record_events([EventSpec("account.update_profile", alice.id)])
+    call_command("audit", "verify")

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
 
 GENESIS_HASH = "0" * 64
 logger = logging.getLogger(__name__)
+#: Ids of the keys this process has found the chain written with (see ``_check_chain_key``).
+_chain_keys_checked: set[str] = set()
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,7 @@ def record_events(specs: Iterable[EventSpec]) -> list[AuditEvent]:
     head, _ = ChainHead.objects.select_for_update().get_or_create(
         id=1, defaults={"last_seq": 0, "last_hash": GENESIS_HASH}
     )
+    _check_chain_key(head, key)
     now = _to_the_millisecond(timezone.now())
     events: list[AuditEvent] = []
     prev_hash, seq = head.last_hash, head.last_seq
@@ -136,6 +140,24 @@ def record_events(specs: Iterable[EventSpec]) -> list[AuditEvent]:
     if any(action.is_legal for action in actions):
         transaction.on_commit(_checkpoint_after_legal_action)
     return events
+
+
+def _check_chain_key(head: ChainHead, key: AuditKey) -> None:
+    """Refuse to chain on with a key other than the one the newest event was written with.
+
+    Machines sharing one database each read their own key (``TIDINGS_AUDIT_KEY`` or the
+    key file in their data directory); one with a different key would append events
+    that no verifier can check. Checked under the head's lock, once per process and key.
+    """
+    if key.key_id in _chain_keys_checked:
+        return
+    newest = AuditEvent.objects.filter(seq=head.last_seq).values_list("key_id", flat=True).first()
+    if newest and newest != key.key_id:
+        raise ImproperlyConfigured(
+            f"The audit log is chained with the audit key {newest}, but this machine's key is "
+            f"{key.key_id}: every machine sharing the database needs the same TIDINGS_AUDIT_KEY."
+        )
+    _chain_keys_checked.add(key.key_id)
 
 
 def _checkpoint_after_legal_action() -> None:

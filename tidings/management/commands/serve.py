@@ -3,6 +3,8 @@ streaming server (uvicorn, on ``--streaming-port``) and one task worker.
 
 The worker runs queued tasks (notices, e-mail, fan-out) so that one command
 runs everything; more workers can be started anywhere with ``tidings worker``.
+On several machines, app servers run ``--no-task-worker --no-migrate`` and the
+task hosts run ``tidings worker`` (docs/scaling.md).
 Both children stop when serve stops: SIGTERM/SIGINT are passed on, and on
 Linux each child also gets SIGTERM if serve itself dies (PR_SET_PDEATHSIG).
 Serve ends when gunicorn does; a task worker that dies is started again.
@@ -55,12 +57,19 @@ class Command(BaseCommand):
             default=None,
             help="Port of the streaming API (default: --port + 1; 0: do not start it).",
         )
-        parser.add_argument("--no-migrate", action="store_true", help="Skip applying migrations.")
+        parser.add_argument(
+            "--no-migrate",
+            action="store_true",
+            help="Skip applying migrations (several machines: run `tidings migrate` once, "
+            "from one of them, before starting or upgrading the others).",
+        )
         parser.add_argument("--access-log", action="store_true", help="Log each request.")
         parser.add_argument(
             "--no-task-worker",
             action="store_true",
-            help="Do not start a task worker (run `tidings worker` elsewhere).",
+            help="Do not start the embedded task worker. Several app servers: give it to each "
+            "and run `tidings worker` on the machines meant for tasks, as many as the queue "
+            "needs (any number may share the database; each task runs once).",
         )
 
     def gunicorn_argv(self, options: dict[str, Any], bind: str) -> list[str]:
