@@ -52,6 +52,7 @@ def test_a_suspended_account_signs_in_reads_its_notice_and_appeals_and_nothing_e
     # A moderator approves from the queue; bob's session now reaches everything again.
     mod = Client()
     mod.force_login(moderator)
+    assert 'Appeals of moderation <span class="pill">1' in page_text(mod.get("/moderation/reports"))
     queue = page_text(mod.get("/moderation/appeals"))
     assert f'href="/moderation/appeals/{appeal.id}"' in queue and "@bob" in queue
     response = mod.post(f"/moderation/appeals/{appeal.id}/approve", {"reason": "One post is fine."})

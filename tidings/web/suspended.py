@@ -45,6 +45,8 @@ class SuspendedAccountMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or not user.is_suspended:
             return self.get_response(request)
+        if request.path_info.startswith("/api/"):
+            return self.get_response(request)  # tokens only, never the session: auth refuses it
         if _view_name(request) in ALLOWED:
             return self.get_response(request)
         if request.method == "GET" and request.headers.get("HX-Request") != "true":
