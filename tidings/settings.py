@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "tidings.visibility.middleware.ViewerMiddleware",
+    "tidings.web.suspended.SuspendedAccountMiddleware",
     "tidings.lib.input_guard.InputGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -164,6 +165,10 @@ if TIDINGS_REGISTRATIONS not in ("open", "approval", "closed"):
     raise ValueError("TIDINGS_REGISTRATIONS must be open, approval or closed")
 #: Mail a confirmation link to new sign-ups; their token works only once it is followed.
 TIDINGS_CONFIRM_EMAIL = env.bool("TIDINGS_CONFIRM_EMAIL", default=False)
+#: Days an account has to appeal a moderator's action against it (as Mastodon's 20).
+TIDINGS_MODERATION_APPEAL_DAYS = env.int("TIDINGS_MODERATION_APPEAL_DAYS", default=20)
+if not 1 <= TIDINGS_MODERATION_APPEAL_DAYS <= 3650:
+    raise ValueError("TIDINGS_MODERATION_APPEAL_DAYS must be between 1 and 3650")
 #: The OAuth password grant (handy for scripts); operators may turn it off.
 TIDINGS_OAUTH_PASSWORD_GRANT = env.bool("TIDINGS_OAUTH_PASSWORD_GRANT", default=True)
 

@@ -124,7 +124,7 @@ def test_a_warning_reaches_the_account_in_app_and_by_mail_naming_how_to_contest_
     assert (report.status, report.action_taken) == ("resolved", "warn")
     notification = Notification.objects.get(recipient=bob, kind=NotificationKind.MODERATION)
     assert "Please stop posting ads." in notification.message
-    assert "reply to this notice" in notification.message
+    assert "/notices/moderation/" in notification.message and "appeal it by" in notification.message
     [message] = mail.outbox
     assert message.to == [bob.email] and message.subject == "A warning from the moderators"
     notice = ModerationNotice.objects.get()

@@ -11,7 +11,7 @@ from tidings.legal.actions.withholding import do_withhold
 from tidings.legal.models import Demand
 from tidings.social.actions import do_file_report
 from tidings.social.models import Post
-from tidings.social.models_moderation import Report
+from tidings.social.models_moderation import ModerationNotice, Report
 
 
 @pytest.fixture(autouse=True)
@@ -164,14 +164,21 @@ def test_a_moderator_without_the_desk_cannot_make_a_demand(signed_in, alice, bob
 
 
 def test_the_moderation_notice_reads_as_such_in_the_notifications(
-    signed_in, bob, moderator, run_on_commit
+    signed_in, bob, moderator, run_on_commit, settings
 ):
     from tidings.social.actions import do_warn_account
 
     with run_on_commit():
         do_warn_account(bob, text="Stop it", acting_user=moderator)
-    page = page_text(signed_in(bob).get("/notifications"))
-    assert "Moderation notice" in page and "Stop it" in page and "reply to this notice" in page
+    response = signed_in(bob).get("/notifications")
+    page = page_text(response)
+    assert "Moderation notice" in page and "Stop it" in page and "appeal it by" in page
+    assert "reply to this notice" not in page
+    notice = ModerationNotice.objects.get(recipient=bob)
+    assert (
+        f'href="https://{settings.DOMAIN}/notices/moderation/{notice.id}"'
+        in response.content.decode()
+    )
 
 
 def test_a_moderator_limits_an_account_from_a_report(signed_in, alice, bob, moderator, make_post):

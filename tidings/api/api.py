@@ -27,6 +27,7 @@ from tidings.api import (
     lists,
     markers,
     media,
+    moderation_appeals,
     notification_groups,
     notifications,
     portal,
@@ -92,6 +93,7 @@ for module in (
     filters,
     reports,
     admin_moderation,
+    moderation_appeals,
 ):
     api.add_router("", module.router)
 api.add_decorator(rate_limit("api", by_account_or_ip, when=is_api_call), mode="view")

@@ -18,7 +18,10 @@ goes back to an earlier one:
    expressions, in the order the action names them, and never locked for
    longer than the transaction. Moderation takes, before these, the reporter's
    account row (filing a report) or the **report** row (acting on it), then the
-   post it removes (``social/actions/moderation.py``).
+   post it removes (``social/actions/moderation.py``). Filing an appeal of a
+   moderation action locks its **notice** row; deciding one locks the
+   **moderation appeal** row, then its notice, then the account it lifts a
+   suspension or limit from (``social/actions/moderation_appeals.py``).
 4. **The audit chain head** (``ChainHead``, locked by ``record_events``):
    *always last*. Every action writes its audit events at the end of its
    transaction, after every other write, so the chain head is held only for

@@ -106,6 +106,85 @@ class ModerationNotice(models.Model):
     action = models.CharField(max_length=16, choices=ModerationAction.choices)
     subject = models.CharField(max_length=200)
     body = models.TextField()
+    #: The post a ``delete_post`` notice is about (its tombstone stays, so this survives).
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     notified_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    #: Set when an appeal against this action was approved: it no longer counts against the account.
+    overturned_at = models.DateTimeField(null=True, blank=True)
+
+    @property
+    def reference(self) -> str:
+        return f"M-{self.id}"
+
+
+#: Appeal text, like the legal desk's.
+APPEAL_TEXT_MAX_LENGTH = 2000
+#: A moderator's reason for deciding an appeal.
+APPEAL_REASON_MAX_LENGTH = 2000
+
+
+class ModerationAppealStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class ModerationAppeal(models.Model):
+    """The account a moderation action was done to contests it: once per action (notice).
+
+    Its status moves ``pending → approved | rejected`` once, only through the
+    ``do_*`` actions of ``tidings.social.actions.moderation_appeals``. Decided by
+    moderators, never by the legal desk (legal appeals are ``legal.Appeal``).
+    The decision's delivery to the appellant is recorded (``notified_at``,
+    ``emailed_at``) so a retried task delivers nothing twice.
+    """
+
+    id = models.BigIntegerField(primary_key=True, default=new_snowflake, editable=False)
+    notice = models.OneToOneField(ModerationNotice, on_delete=models.PROTECT, related_name="appeal")
+    appellant = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(max_length=APPEAL_TEXT_MAX_LENGTH)
+    status = models.CharField(
+        max_length=16,
+        choices=ModerationAppealStatus.choices,
+        default=ModerationAppealStatus.PENDING,
+    )
+    filed_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision_reason = models.TextField(blank=True)
+    #: What approving could not undo, told to the appellant (a removed post's erased text).
+    reversal_note = models.TextField(blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "filed_at"], name="modappeal_queue")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(status=ModerationAppealStatus.PENDING, decided_at__isnull=True)
+                    | (
+                        ~models.Q(status=ModerationAppealStatus.PENDING)
+                        & models.Q(decided_at__isnull=False)
+                    )
+                ),
+                name="modappeal_decided_when_not_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"appeal {self.reference} of {self.notice.reference}"
+
+    @property
+    def reference(self) -> str:
+        return f"MA-{self.id}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ModerationAppealStatus.PENDING

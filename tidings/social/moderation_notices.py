@@ -1,12 +1,13 @@
 """Telling an account what a moderator did to it: an in-app notice and an e-mail, both queued.
 
-The notice names the way to contest the decision. A moderation decision is
-ours, not an authority's, so there is no legal appeal form for it (that is
-``tidings.legal.appeals``, for withholdings): the route is to reply to the
-notice e-mail, which goes to the moderation team, quoting the notice's
-reference. Delivery is a task enqueued in the acting transaction; each step is
-recorded on the notice row (``notified_at``, ``emailed_at``) under its lock,
-so a retry or a second worker delivers nothing twice.
+The notice is the record of the action (Mastodon's "strike") and names the way
+to contest it: the appeal form of that notice (``moderation_appeals``), open to
+the account for ``TIDINGS_MODERATION_APPEAL_DAYS`` days, suspended or not.
+Moderators decide those appeals; the legal desk's appeals against withholdings
+are another flow (``tidings.legal.appeals``). Delivery is a task enqueued in
+the acting transaction; each step is recorded on the notice row
+(``notified_at``, ``emailed_at``) under its lock, so a retry or a second worker
+delivers nothing twice.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from tidings.social.models import Account, Notification, NotificationKind
+from tidings.social.models import Account, Notification, NotificationKind, Post
 from tidings.social.models_moderation import ModerationAction, ModerationNotice, Report
+from tidings.social.moderation_appeals import appeal_closes_at, appeal_form_url
 from tidings.tasks import task
 
 APPEAL_TEXT = (
-    "If you think this was a mistake, reply to this notice: answer its e-mail, or write to "
-    "{address}, quoting reference M-{reference}. A moderator will look at it again."
+    "If you think this was a mistake, appeal it by {closes:%d %B %Y}: {url} "
+    "(reference {reference}). A moderator will look at it again and tell you the outcome."
 )
 
 SUBJECTS = {
@@ -39,10 +41,12 @@ def create_moderation_notice(
     *,
     text: str,
     report: Report | None = None,
+    post: Post | None = None,
     post_date: str = "",
 ) -> ModerationNotice:
-    """A notice to ``account`` of ``action``; its delivery is queued in the current transaction."""
-    notice = ModerationNotice(recipient=account, report=report, action=action)
+    """A notice to ``account`` of ``action`` (about ``post``, for a removal), naming its appeal
+    form and the last day to use it; its delivery is queued in the current transaction."""
+    notice = ModerationNotice(recipient=account, report=report, action=action, post=post)
     notice.subject = SUBJECTS[ModerationAction(action)].format(
         handle=account.username, date=post_date
     )
@@ -54,7 +58,13 @@ def create_moderation_notice(
         )
     if text.strip():
         lines.append(f"The moderator's note: {text.strip()}")
-    lines.append(APPEAL_TEXT.format(address=settings.DEFAULT_FROM_EMAIL, reference=notice.id))
+    lines.append(
+        APPEAL_TEXT.format(
+            closes=appeal_closes_at(notice),
+            url=appeal_form_url(notice),
+            reference=notice.reference,
+        )
+    )
     notice.body = "\n\n".join(lines)
     notice.save(force_insert=True)
     send_moderation_notice.enqueue(notice.id)

@@ -165,12 +165,11 @@ class SignupForm(forms.Form):
 
 
 class SignInForm(AuthenticationForm):
-    """Django's sign-in form; a suspended account cannot sign in."""
+    """Django's sign-in form. A suspended account signs in only to read its moderation notices
+    and appeal them (``tidings.web.suspended`` confines it); a deleted one is inactive."""
 
     def confirm_login_allowed(self, user: Account) -> None:  # type: ignore[override]
         super().confirm_login_allowed(user)
-        if user.is_suspended:
-            raise ValidationError("This account is suspended.", code="suspended")
         if not user.approved:
             raise ValidationError(
                 "This account is waiting for approval by the server's staff.", code="pending"

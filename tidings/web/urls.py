@@ -21,6 +21,7 @@ from tidings.web.views import (
     lists,
     media,
     moderation,
+    moderation_appeals,
     pages,
     portal,
     post_media,
@@ -126,6 +127,29 @@ urlpatterns = [
         "moderation/reports/<int:report_id>/<str:action>",
         moderation.report_action,
         name="moderation_report_action",
+    ),
+    # Moderation notices, their appeals, and the moderators' queue of appeals
+    path("suspended", moderation_appeals.suspended_home, name="suspended"),
+    path(
+        "notices/moderation/<int:notice_id>",
+        moderation_appeals.notice_detail,
+        name="moderation_notice",
+    ),
+    path("moderation/appeals", moderation_appeals.appeal_queue, name="moderation_appeals"),
+    path(
+        "moderation/appeals/<int:appeal_id>",
+        moderation_appeals.appeal_detail,
+        name="moderation_appeal",
+    ),
+    path(
+        "moderation/appeals/<int:appeal_id>/approve",
+        moderation_appeals.approve,
+        name="moderation_appeal_approve",
+    ),
+    path(
+        "moderation/appeals/<int:appeal_id>/reject",
+        moderation_appeals.reject,
+        name="moderation_appeal_reject",
     ),
     # Avatars go through the visibility check: never serve MEDIA_ROOT directly.
     path("avatars/<int:account_id>/<str:name>", media.avatar, name="avatar"),

@@ -342,6 +342,7 @@ def do_moderator_delete_post(
             ModerationAction.DELETE_POST,
             text=text,
             report=report,
+            post=post,
             post_date=f"{post.created_at:%d %B %Y} (id {post.id})",
         )
     post.refresh_from_db()

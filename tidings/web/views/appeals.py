@@ -24,6 +24,7 @@ from tidings.legal.appeals import (
 )
 from tidings.lib.countries import withheld_where
 from tidings.lib.errors import TidingsError
+from tidings.social.moderation_appeals import own_notices
 from tidings.web.views.base import handles_errors, sign_in_required, signed_in
 
 
@@ -52,7 +53,8 @@ def _post_id(raw: str | None) -> int | None:
 @sign_in_required
 @handles_errors
 def appeal_list(request: HttpRequest) -> HttpResponse:
-    """The signed-in user's appeals with status and clocks, and what they may still appeal."""
+    """The signed-in user's appeals with status and clocks, and what they may still appeal:
+    withholdings (decided by the legal team) and moderators' actions (decided by moderators)."""
     user = signed_in(request)
     now = timezone.now()
     appeals = [appeal_row(a, now) for a in own_appeals(user)]
@@ -62,7 +64,11 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
     appealable = [
         _withholding_view(w) for w in appealable_withholdings(user, now=now) if w.id not in open_ids
     ]
-    return render(request, "web/appeals/list.html", {"appeals": appeals, "appealable": appealable})
+    return render(
+        request,
+        "web/appeals/list.html",
+        {"appeals": appeals, "appealable": appealable, "notices": own_notices(user)},
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -29,6 +29,8 @@ from tidings.social.actions import (
 from tidings.social.models import Account, Post
 from tidings.social.models_moderation import (
     REPORT_COMMENT_MAX_LENGTH,
+    ModerationAppeal,
+    ModerationAppealStatus,
     ReportCategory,
     ReportStatus,
 )
@@ -106,6 +108,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     category = category if category in ReportCategory.values else ""
     reports = report_queue(status=status, category=category)[:QUEUE_PAGE]
     context = {
+        "pending_appeals": ModerationAppeal.objects.filter(
+            status=ModerationAppealStatus.PENDING
+        ).count(),
         "reports": reports,
         "status": status,
         "category": category,
