@@ -26,20 +26,25 @@ run: $(VENV)/.installed
 	$(BIN)/tidings demo
 	$(BIN)/tidings serve --host $(HOST) --port $(PORT)
 
-# Browser tests need Debian's chromium: installed here when we can, otherwise
-# skipped loudly (CI sets CI=true and never skips them).
+# Browser tests need Debian's chromium (installed here when we can) and two streaming tests need
+# Redis at 127.0.0.1:6379; without them only those tests are left out, loudly
+# (CI sets CI=true and never leaves them out).
 test: $(VENV)/.installed-dev
 	@if [ ! -x $(CHROMIUM) ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		echo "Installing Debian's chromium for the browser tests..."; \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 		|| echo "apt-get could not install chromium"; \
 	fi
-	@if [ -x $(CHROMIUM) ] || [ -n "$$CI" ]; then \
-		$(BIN)/pytest -n 2 --dist loadgroup -m "not live_timing and not scaling" $(PYTEST_ARGS); \
-	else \
+	@marks="not live_timing and not scaling"; \
+	if [ ! -x $(CHROMIUM) ] && [ -z "$$CI" ]; then \
 		echo; echo "!!! $(CHROMIUM) is missing: SKIPPING ONLY THE BROWSER TESTS (tests/e2e) !!!"; echo; \
-		$(BIN)/pytest -n 2 --dist loadgroup -m "not browser and not live_timing and not scaling" $(PYTEST_ARGS); \
-	fi
+		marks="$$marks and not browser"; \
+	fi; \
+	if [ -z "$$CI" ] && ! $(BIN)/python -c 'import socket; socket.create_connection(("127.0.0.1", 6379), 1)' 2>/dev/null; then \
+		echo; echo "!!! Redis is not running at 127.0.0.1:6379: SKIPPING ONLY THE TESTS OF EVENTS THROUGH REDIS !!!"; echo; \
+		marks="$$marks and not redis"; \
+	fi; \
+	$(BIN)/pytest -n 2 --dist loadgroup -m "$$marks" $(PYTEST_ARGS)
 	$(BIN)/pytest -p no:xdist -m live_timing $(PYTEST_ARGS)
 
 test-postgres: $(VENV)/.installed-dev

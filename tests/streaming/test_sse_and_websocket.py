@@ -198,6 +198,7 @@ def redis_tidings(tmp_path_factory) -> Iterator:
         yield live
 
 
+@pytest.mark.redis
 def test_through_redis_a_public_post_and_its_deletion_reach_the_stream(redis_tidings):
     from mastodon import Mastodon
 

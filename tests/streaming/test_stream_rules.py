@@ -154,10 +154,11 @@ def test_the_prune_task_deletes_only_old_stream_events(alice, make_post):
     assert not StreamEvent.objects.filter(id=old.id).exists()
 
 
+@pytest.mark.redis
 def test_with_redis_an_event_is_published_on_commit_and_never_written_to_the_table(
     alice, settings, django_capture_on_commit_callbacks
 ):
-    redis = pytest.importorskip("redis")
+    import redis
     settings.REDIS_URL = "redis://127.0.0.1:6379/0"
     from tidings.streaming import events
 
