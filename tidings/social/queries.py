@@ -29,6 +29,7 @@ from tidings.social.models import (
     PostHashtag,
     Visibility,
 )
+from tidings.social.models_direct import Poll
 from tidings.social.models_lists import Bookmark, Pin
 from tidings.visibility import (
     Listing,
@@ -266,13 +267,15 @@ def notifications(
 
 @dataclass(frozen=True)
 class ViewerFlags:
-    """What the viewer has done to each post on a page, and the posts' images (one query each)."""
+    """What the viewer has done to each post on a page, and the posts' images and polls."""
 
     favourited: frozenset[int]
     reposted: frozenset[int]
     bookmarked: frozenset[int] = frozenset()
     pinned: frozenset[int] = frozenset()
     media: dict[int, tuple[MediaAttachment, ...]] = field(default_factory=dict)
+    #: Posts (originals) that have a poll: ``polls_for`` loads only these.
+    with_poll: frozenset[int] = frozenset()
 
     def media_of(self, post: Post) -> tuple[MediaAttachment, ...]:
         return self.media.get(post.repost_of_id or post.id, ())
@@ -291,43 +294,52 @@ class ViewerFlags:
 
 
 def viewer_flags(viewer: Viewer, posts: Sequence[Post]) -> ViewerFlags:
+    """What the viewer did to each post of a page, which posts have images and polls, and the
+    images themselves: one query for the marks, plus one for the images only if there are any.
+
+    The posts must already be ones the viewer may see."""
     if not posts:
         return ViewerFlags(frozenset(), frozenset())
-    media = media_by_post(posts)
-    if viewer.account_id is None:
-        return ViewerFlags(frozenset(), frozenset(), media=media)
     ids = {p.repost_of_id or p.id for p in posts}
+    parts = [
+        MediaAttachment.objects.filter(post_id__in=ids)
+        .annotate(kind=Value("m"))
+        .values_list("post_id", "kind"),
+        Poll.objects.filter(post_id__in=ids)
+        .annotate(kind=Value("q"))
+        .values_list("post_id", "kind"),
+    ]
     me = viewer.account_id
-    # One query for the three marks: which posts the viewer favourited, reposted, bookmarked.
-    marks = (
-        Favourite.objects.filter(account_id=me, post_id__in=ids)
-        .annotate(kind=Value("f"))
-        .values_list("post_id", "kind")
-        .union(
+    if me is not None:
+        parts += [
+            Favourite.objects.filter(account_id=me, post_id__in=ids)
+            .annotate(kind=Value("f"))
+            .values_list("post_id", "kind"),
             Post.objects.filter(author_id=me, repost_of_id__in=ids)
             .annotate(kind=Value("r"))
             .values_list("repost_of_id", "kind"),
             Bookmark.objects.filter(account_id=me, post_id__in=ids)
             .annotate(kind=Value("b"))
             .values_list("post_id", "kind"),
-            all=True,
-        )
-    )
-    by_kind: dict[str, set[int]] = {"f": set(), "r": set(), "b": set()}
-    for post_id, kind in marks:
+        ]
+        own = {p.id for p in posts if p.author_id == me and not p.repost_of_id}
+        if own:
+            parts.append(
+                Pin.objects.filter(account_id=me, post_id__in=own)
+                .annotate(kind=Value("p"))
+                .values_list("post_id", "kind")
+            )
+    by_kind: dict[str, set[int]] = {kind: set() for kind in "mqfrbp"}
+    for post_id, kind in parts[0].union(*parts[1:], all=True):
         by_kind[kind].add(post_id)
-    own = {p.id for p in posts if p.author_id == me and not p.repost_of_id}
-    pinned = (
-        Pin.objects.filter(account_id=me, post_id__in=own).values_list("post_id", flat=True)
-        if own
-        else ()
-    )
+    with_media = [p for p in posts if (p.repost_of_id or p.id) in by_kind["m"]]
     return ViewerFlags(
         frozenset(by_kind["f"]),
         frozenset(by_kind["r"]),
         frozenset(by_kind["b"]),
-        frozenset(pinned),
-        media,
+        frozenset(by_kind["p"]),
+        media_by_post(with_media) if with_media else {},
+        frozenset(by_kind["q"]),
     )
 
 
