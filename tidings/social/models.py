@@ -101,7 +101,11 @@ class Account(AbstractBaseUser, PermissionsMixin):
         constraints = [
             models.UniqueConstraint(Lower("username"), name="account_username_ci_unique"),
         ]
-        indexes = [models.Index(fields=["created_at"])]
+        indexes = [
+            models.Index(fields=["created_at"]),
+            # The instance document names its first admin on every request: no scan for it.
+            models.Index(fields=["role", "id"], name="account_role_id"),
+        ]
 
     def __str__(self) -> str:
         return f"@{self.username}"
