@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import QuerySet, Value
+from django.db import connection
+from django.db.models import QuerySet
 
 from tidings.social.media_queries import media_by_post
 from tidings.social.models import (
@@ -293,45 +294,51 @@ class ViewerFlags:
         return (post.repost_of_id or post.id) in self.reposted
 
 
+def _marks_part(model: type, kind: str, post_field: str, ids: int, owner_field: str = "") -> str:
+    """One arm of the marks query: ``post_field`` of ``model`` rows among ``ids`` placeholders,
+    tagged ``kind``; with ``owner_field``, only the viewer's rows. Names come from the models."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    column = quote(model._meta.get_field(post_field).column)
+    where = f"{column} IN ({', '.join(['%s'] * ids)})"
+    if owner_field:
+        where = f"{quote(model._meta.get_field(owner_field).column)} = %s AND {where}"
+    assert kind.isalpha() and len(kind) == 1
+    # Only quoted model names, a one-letter tag and placeholders: no value enters the text.
+    return f"SELECT {column}, '{kind}' FROM {table} WHERE {where}"  # noqa: S608
+
+
 def viewer_flags(viewer: Viewer, posts: Sequence[Post]) -> ViewerFlags:
     """What the viewer did to each post of a page, which posts have images and polls, and the
     images themselves: one query for the marks, plus one for the images only if there are any.
 
-    The posts must already be ones the viewer may see."""
+    The posts must already be ones the viewer may see. The marks query is written out in SQL
+    (built from the models' names): the ORM took longer to build its six arms than the
+    database took to answer them.
+    """
     if not posts:
         return ViewerFlags(frozenset(), frozenset())
-    ids = {p.repost_of_id or p.id for p in posts}
-    parts = [
-        MediaAttachment.objects.filter(post_id__in=ids)
-        .annotate(kind=Value("m"))
-        .values_list("post_id", "kind"),
-        Poll.objects.filter(post_id__in=ids)
-        .annotate(kind=Value("q"))
-        .values_list("post_id", "kind"),
-    ]
+    ids = sorted({p.repost_of_id or p.id for p in posts})
+    n = len(ids)
+    parts = [_marks_part(MediaAttachment, "m", "post", n), _marks_part(Poll, "q", "post", n)]
+    params: list[int] = ids + ids
     me = viewer.account_id
     if me is not None:
         parts += [
-            Favourite.objects.filter(account_id=me, post_id__in=ids)
-            .annotate(kind=Value("f"))
-            .values_list("post_id", "kind"),
-            Post.objects.filter(author_id=me, repost_of_id__in=ids)
-            .annotate(kind=Value("r"))
-            .values_list("repost_of_id", "kind"),
-            Bookmark.objects.filter(account_id=me, post_id__in=ids)
-            .annotate(kind=Value("b"))
-            .values_list("post_id", "kind"),
+            _marks_part(Favourite, "f", "post", n, "account"),
+            _marks_part(Post, "r", "repost_of", n, "author"),
+            _marks_part(Bookmark, "b", "post", n, "account"),
         ]
-        own = {p.id for p in posts if p.author_id == me and not p.repost_of_id}
+        params += [me, *ids] * 3
+        own = sorted({p.id for p in posts if p.author_id == me and not p.repost_of_id})
         if own:
-            parts.append(
-                Pin.objects.filter(account_id=me, post_id__in=own)
-                .annotate(kind=Value("p"))
-                .values_list("post_id", "kind")
-            )
+            parts.append(_marks_part(Pin, "p", "post", len(own), "account"))
+            params += [me, *own]
     by_kind: dict[str, set[int]] = {kind: set() for kind in "mqfrbp"}
-    for post_id, kind in parts[0].union(*parts[1:], all=True):
-        by_kind[kind].add(post_id)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        for post_id, kind in cursor.fetchall():
+            by_kind[kind].add(post_id)
     with_media = [p for p in posts if (p.repost_of_id or p.id) in by_kind["m"]]
     return ViewerFlags(
         frozenset(by_kind["f"]),
