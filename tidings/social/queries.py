@@ -137,10 +137,10 @@ def home_timeline(viewer: Viewer, cursor: Cursor) -> list[Post]:
     assert viewer.account_id is not None
     entries = HomeEntry.objects.filter(owner_id=viewer.account_id)
     page = _page_via_ids(entries, "post_id", viewer, Listing.HOME, cursor)
+    widely_followed = Account.objects.filter(followers_count__gt=settings.FANOUT_FOLLOWER_LIMIT)
     merged = list(
         Follow.objects.filter(
-            follower_id=viewer.account_id,
-            followee__followers_count__gt=settings.FANOUT_FOLLOWER_LIMIT,
+            follower_id=viewer.account_id, followee_id__in=widely_followed.values("id")
         ).values_list("followee_id", flat=True)
     )
     if not merged:
