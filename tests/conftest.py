@@ -36,7 +36,8 @@ def _fast_hashing(settings) -> None:
 
 @pytest.fixture(autouse=True)
 def _unspent_rate_limits(settings) -> None:
-    """Rate limits count in this process only (not the shared data dir) and start unspent."""
+    """Rate limits count in this process only (not the shared data dir) and start unspent;
+    the default cache starts empty."""
     settings.CACHES = {
         **settings.CACHES,
         "ratelimit": {
@@ -45,6 +46,8 @@ def _unspent_rate_limits(settings) -> None:
         },
     }
     caches["ratelimit"].clear()
+    if "LocMemCache" in settings.CACHES["default"]["BACKEND"]:
+        caches["default"].clear()  # nothing cached by one test (instance counts) shows in another
 
 
 @pytest.fixture(autouse=True)

@@ -246,8 +246,7 @@ def _relationship_change(
     target = access(auth.viewer, account_id, by_id=True)
     action(target, acting_user=auth.account)
     viewer = auth.viewer
-    for cached in ("blocked_ids", "blocked_by_ids", "muted_ids"):
-        viewer.__dict__.pop(cached, None)
+    viewer.forget_relations()
     target.refresh_from_db()
     return json_response(
         Serializer(request, viewer).relationship(target, relationship(viewer, target))

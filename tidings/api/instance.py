@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse
 from django.templatetags.static import static
@@ -39,11 +40,21 @@ def _domain() -> str:
     return settings.DOMAIN
 
 
+#: How long the instance's user and post counts are reused (Mastodon's lag a while too).
+STATS_TTL = 60
+_STATS_KEY = "tidings:instance:stats"
+
+
 def _stats() -> dict[str, int]:
-    totals = visible_accounts(Account.objects.all(), anonymous_viewer()).aggregate(
-        users=Count("id"), posts=Sum("posts_count")
-    )
-    return {"users": totals["users"] or 0, "posts": totals["posts"] or 0}
+    """Users and posts that anyone may see, counted at most once a minute per cache."""
+    stats = cache.get(_STATS_KEY)
+    if stats is None:
+        totals = visible_accounts(Account.objects.all(), anonymous_viewer()).aggregate(
+            users=Count("id"), posts=Sum("posts_count")
+        )
+        stats = {"users": totals["users"] or 0, "posts": totals["posts"] or 0}
+        cache.set(_STATS_KEY, stats, STATS_TTL)
+    return stats
 
 
 def _configuration() -> dict[str, object]:

@@ -185,7 +185,7 @@ class Serializer:
     def prepare(self, posts: Sequence[Post]) -> Serializer:
         """Load what a page of ``posts`` needs in bulk (viewer flags, mentioned accounts)."""
         self.flags = viewer_flags(self.viewer, posts)
-        self.polls.update(polls_for(self.viewer, posts))
+        self.polls.update(polls_for(self.viewer, posts, with_poll=self.flags.with_poll))
         handles: set[str] = set()
         for post in posts:
             original = post.repost_of if post.repost_of_id else post

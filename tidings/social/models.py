@@ -101,7 +101,14 @@ class Account(AbstractBaseUser, PermissionsMixin):
         constraints = [
             models.UniqueConstraint(Lower("username"), name="account_username_ci_unique"),
         ]
-        indexes = [models.Index(fields=["created_at"])]
+        indexes = [
+            models.Index(fields=["created_at"]),
+            # The instance document names its first admin on every request: no scan for it.
+            models.Index(fields=["role", "id"], name="account_role_id"),
+            # Home timelines merge in the posts of the few accounts followed past the fan-out
+            # limit: found from this index, not by looking up every account the viewer follows.
+            models.Index(fields=["followers_count"], name="account_followers_count"),
+        ]
 
     def __str__(self) -> str:
         return f"@{self.username}"

@@ -97,10 +97,15 @@ class PollView:
         )
 
 
-def polls_for(viewer: Viewer, posts: Sequence[Post]) -> dict[int, PollView]:
+def polls_for(
+    viewer: Viewer, posts: Sequence[Post], *, with_poll: frozenset[int] | None = None
+) -> dict[int, PollView]:
     """The polls of ``posts`` (already shown to the viewer; for a repost, the original's) by
-    post id, with their options and the viewer's votes: three queries a page."""
+    post id, with their options and the viewer's votes: three queries a page, none when
+    ``with_poll`` (the originals known to have a poll, from ``viewer_flags``) is empty."""
     originals = {(p.repost_of if p.repost_of_id else p).id: p.repost_of or p for p in posts}
+    if with_poll is not None:
+        originals = {i: p for i, p in originals.items() if i in with_poll}
     if not originals:
         return {}
     polls = list(Poll.objects.filter(post_id__in=originals).prefetch_related("options"))

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.utils import timezone
 
 from tidings.legal.withheld import WithheldIndex, withheld_index
@@ -31,16 +31,34 @@ class Viewer:
         return self.account.id if self.account is not None else None
 
     @cached_property
-    def _block_pairs(self) -> tuple[tuple[int, int], ...]:
-        """(blocker, blocked) pairs involving this viewer, in one query."""
+    def _relations(self) -> tuple[tuple[tuple[int, int], ...], frozenset[int]]:
+        """(blocker, blocked) pairs involving this viewer, and the accounts it mutes: one query."""
         if self.account is None:
-            return ()
+            return (), frozenset()
         me = self.account.id
-        return tuple(
-            Block.objects.filter(Q(blocker_id=me) | Q(blocked_id=me)).values_list(
-                "blocker_id", "blocked_id"
+        rows = (
+            Block.objects.filter(Q(blocker_id=me) | Q(blocked_id=me))
+            .annotate(kind=Value("b"))
+            .values_list("blocker_id", "blocked_id", "kind")
+            .union(
+                Mute.objects.filter(muter_id=me)
+                .annotate(kind=Value("m"))
+                .values_list("muter_id", "muted_id", "kind"),
+                all=True,
             )
         )
+        pairs: list[tuple[int, int]] = []
+        muted: set[int] = set()
+        for first, second, kind in rows:
+            if kind == "b":
+                pairs.append((first, second))
+            else:
+                muted.add(second)
+        return tuple(pairs), frozenset(muted)
+
+    @property
+    def _block_pairs(self) -> tuple[tuple[int, int], ...]:
+        return self._relations[0]
 
     @cached_property
     def blocked_ids(self) -> frozenset[int]:
@@ -54,13 +72,14 @@ class Viewer:
         me = self.account_id
         return frozenset(blocker for blocker, blocked in self._block_pairs if blocked == me)
 
-    @cached_property
+    @property
     def muted_ids(self) -> frozenset[int]:
-        if self.account is None:
-            return frozenset()
-        return frozenset(
-            Mute.objects.filter(muter_id=self.account.id).values_list("muted_id", flat=True)
-        )
+        return self._relations[1]
+
+    def forget_relations(self) -> None:
+        """Drop the loaded blocks and mutes (after this request changed one), to reload on use."""
+        for name in ("_relations", "blocked_ids", "blocked_by_ids"):
+            self.__dict__.pop(name, None)
 
     @cached_property
     def now(self) -> datetime:

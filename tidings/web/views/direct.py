@@ -23,10 +23,11 @@ def direct_messages(request: HttpRequest) -> HttpResponse:
     entries = conversations(viewer, cursor)
     posts = [e.last_post for e in entries]
     full = len(entries) >= cursor.limit
+    flags = queries.viewer_flags(viewer, posts)
     context = {
         "conversations": entries,
-        "flags": queries.viewer_flags(viewer, posts),
-        "polls": polls_for(viewer, posts),
+        "flags": flags,
+        "polls": polls_for(viewer, posts, with_poll=flags.with_poll),
         "compose_form": ComposeForm(initial={"visibility": "direct"}),
         "older_url": older_url(request, entries[-1].cursor_id if full else None),
     }

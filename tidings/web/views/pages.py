@@ -60,11 +60,12 @@ def post_list_context(
         )
         posts, warned = filters.apply(filters.without_exclusive(posts))
         filtered = {i: [m.filter.title for m in found] for i, found in warned.items()}
+    flags = queries.viewer_flags(request.viewer, posts)  # type: ignore[attr-defined]
     return {
         "posts": posts,
         "filtered": filtered,
-        "flags": queries.viewer_flags(request.viewer, posts),  # type: ignore[attr-defined]
-        "polls": polls_for(request.viewer, posts),  # type: ignore[attr-defined]
+        "flags": flags,
+        "polls": polls_for(request.viewer, posts, with_poll=flags.with_poll),  # type: ignore[attr-defined]
         "older_url": older_url(request, last),
     }
 
