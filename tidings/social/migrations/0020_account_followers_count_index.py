@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
-        ('social', '0018_account_role_index'),
+        ('social', '0019_account_role_index'),
     ]
 
     operations = [
