@@ -8,12 +8,13 @@ spread over the last ``days`` days and about a tenth are replies.
 from __future__ import annotations
 
 import random
+import statistics
 from datetime import datetime, timedelta
 
 from tidings.demo.dataset import Dataset, NewPost
 from tidings.demo.distributions import follow_graph, out_degrees, post_times, zipf_weights
 from tidings.demo.names import FIRST_NAMES_IN, FIRST_NAMES_WEST, LAST_NAMES_IN, LAST_NAMES_WEST
-from tidings.social.models import AccountKind
+from tidings.social.models import Account, AccountKind
 
 BENCH_HASHTAGS = (
     "FarmersProtest",
@@ -181,3 +182,19 @@ def build_bench_dataset(
         recent.append(post)
         if len(recent) > 500:
             del recent[:250]
+
+
+def dataset_shape() -> dict[str, float]:
+    """Follower and following counts over every account: median and maximum (0 when empty)."""
+    rows = list(Account.objects.values_list("followers_count", "following_count"))
+    if not rows:
+        return dict.fromkeys(
+            ("median_followers", "median_following", "max_followers", "max_following"), 0
+        )
+    followers, following = zip(*rows, strict=True)
+    return {
+        "median_followers": statistics.median(followers),
+        "median_following": statistics.median(following),
+        "max_followers": max(followers),
+        "max_following": max(following),
+    }
