@@ -124,6 +124,8 @@ def database_urls(args: argparse.Namespace) -> list[str]:
             urls.append(args.postgres_url)
         else:
             raise SystemExit(f"--databases: unknown database {name!r} (use sqlite, postgres)")
+    if not urls:
+        raise SystemExit("--databases names no database (use sqlite, postgres or both)")
     return urls
 
 

@@ -105,6 +105,18 @@ def test_an_unknown_database_name_is_a_clear_error(tmp_path):
         read.main(["--databases", "sqlite,mysql", "--data-dir", str(tmp_path)])
 
 
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--databases", " , "], "names no database"),
+        (["--database-url", "mysql://localhost/tidings"], "Unsupported --database-url"),
+    ],
+)
+def test_a_database_it_cannot_use_is_a_clear_error(tmp_path, argv, message):
+    with pytest.raises(SystemExit, match=message):
+        read.main([*argv, "--data-dir", str(tmp_path)])
+
+
 def test_asking_for_wrk_without_wrk_says_how_to_install_it(monkeypatch, tmp_path):
     monkeypatch.setattr(read, "have_wrk", lambda: False)
     with pytest.raises(SystemExit, match="apt-get install wrk"):
