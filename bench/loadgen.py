@@ -40,6 +40,7 @@ class LoadResult:
     p50_ms: float
     p99_ms: float
     tool: str
+    mean_ms: float = 0.0
 
     @property
     def rps(self) -> float:
@@ -47,6 +48,23 @@ class LoadResult:
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self) | {"rps": round(self.rps, 1)}
+
+
+def wrk_command(
+    url: str,
+    *,
+    seconds: float,
+    connections: int,
+    headers: dict[str, str],
+    threads: int,
+    script: str,
+) -> list[str]:
+    """The ``wrk`` command line; wrk runs whole seconds, at least one."""
+    command = ["wrk", f"-t{max(1, min(threads, connections))}", f"-c{connections}"]
+    command += [f"-d{max(1, round(seconds))}s", "--timeout", "10s", "-s", script]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    return [*command, url]
 
 
 def _check_loopback(url: str) -> None:
@@ -62,28 +80,29 @@ def have_wrk() -> bool:
 def run_wrk(
     url: str, *, seconds: float, connections: int, headers: dict[str, str], threads: int = 2
 ) -> LoadResult:
+    """Load ``url`` with ``wrk``; a failed or unreadable run raises ``RuntimeError`` saying why."""
     _check_loopback(url)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(_WRK_REPORT)
+    command = wrk_command(
+        url,
+        seconds=seconds,
+        connections=connections,
+        headers=headers,
+        threads=threads,
+        script=script.name,
+    )
     try:
-        command = [
-            "wrk",
-            f"-t{min(threads, connections)}",
-            f"-c{connections}",
-            f"-d{max(1, round(seconds))}s",
-            "--timeout",
-            "10s",
-            "-s",
-            script.name,
-        ]
-        for name, value in headers.items():
-            command += ["-H", f"{name}: {value}"]
-        output = subprocess.run(
-            [*command, url], capture_output=True, text=True, timeout=seconds + 60, check=True
-        ).stdout
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=seconds + 60, check=False
+        )
     finally:
         Path(script.name).unlink(missing_ok=True)
-    line = next(x for x in output.splitlines() if x.startswith("WRK_JSON "))
+    line = next((x for x in done.stdout.splitlines() if x.startswith("WRK_JSON ")), None)
+    if done.returncode != 0 or line is None:
+        raise RuntimeError(
+            f"wrk failed (exit {done.returncode}) on {url}: {(done.stderr or done.stdout).strip()}"
+        )
     report = json.loads(line.removeprefix("WRK_JSON "))
     return LoadResult(
         requests=report["requests"],
@@ -92,6 +111,7 @@ def run_wrk(
         p50_ms=report["p50_us"] / 1000,
         p99_ms=report["p99_us"] / 1000,
         tool="wrk",
+        mean_ms=report["mean_us"] / 1000,
     )
 
 
@@ -143,13 +163,25 @@ def run_threads(
         p50_ms=percentile(50),
         p99_ms=percentile(99),
         tool="python-threads",
+        mean_ms=sum(merged) / len(merged) * 1000 if merged else 0.0,
     )
 
 
 def run_load(
-    url: str, *, seconds: float, connections: int, headers: dict[str, str], tool: str = "auto"
+    url: str,
+    *,
+    seconds: float,
+    connections: int,
+    headers: dict[str, str],
+    tool: str = "auto",
+    threads: int = 2,
 ) -> LoadResult:
-    """Load ``url`` with ``tool`` (``wrk``, ``python`` or ``auto``: wrk if installed)."""
+    """Load ``url`` with ``tool`` (``wrk``, ``python`` or ``auto``: wrk if installed).
+
+    ``threads`` is wrk's; the Python client runs one thread per connection.
+    """
     if tool == "wrk" or (tool == "auto" and have_wrk()):
-        return run_wrk(url, seconds=seconds, connections=connections, headers=headers)
+        return run_wrk(
+            url, seconds=seconds, connections=connections, headers=headers, threads=threads
+        )
     return run_threads(url, seconds=seconds, connections=connections, headers=headers)

@@ -30,7 +30,7 @@ COMMANDS = {
     "demands": "take a legal order in, resume or discard an interrupted import",
     "authority": "let an account speak for an authority in the portal",
     "transparency": "export notices to Lumen or EU DSA statements of reasons",
-    "bench": "generate the benchmark dataset",
+    "bench": "generate the benchmark dataset, sign in its viewers",
     "manage": "run any Django management command (migrate, shell, …)",
 }
 HELP_ARGS = ([], ["help"], ["--help"], ["-h"], ["help", "--commands"])

@@ -138,16 +138,21 @@ def _bulk_mode() -> Iterator[None]:
 
 
 def _drop_indexes(*models: type[Model]) -> list[str]:
-    """On SQLite, drop the tables' secondary indexes; returns the SQL that recreates them.
+    """Drop the tables' secondary indexes (and, on PostgreSQL, their foreign keys); returns
+    the SQL that recreates them, to run after the load in the same transaction.
 
-    Building an index over loaded rows is about twice as fast as updating it row by
-    row. Recreating each index from its own stored SQL, in the same transaction,
-    leaves the schema exactly as it was (a rollback restores it too); unique
-    constraints declared on the tables themselves stay in force throughout.
+    Building an index over loaded rows is several times faster than updating it row by
+    row, and on PostgreSQL re-adding a foreign key checks every row in one join instead
+    of one deferred trigger per row at commit (for millions of rows, minutes). Each
+    index and constraint is recreated from its own stored definition, so the schema ends
+    exactly as it was (a rollback restores it too); primary keys and unique indexes stay
+    in force throughout, and every row is checked against the foreign keys before commit.
     """
+    tables = [m._meta.db_table for m in models]
+    if connection.vendor == "postgresql":
+        return _drop_postgres_indexes(tables)
     if connection.vendor != "sqlite":
         return []
-    tables = [m._meta.db_table for m in models]
     placeholders = ", ".join(["%s"] * len(tables))
     with connection.cursor() as cursor:
         cursor.execute(
@@ -159,6 +164,36 @@ def _drop_indexes(*models: type[Model]) -> list[str]:
         for name, _ in indexes:
             cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
     return [sql for _, sql in indexes]
+
+
+def _drop_postgres_indexes(tables: Sequence[str]) -> list[str]:
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        # Locks the tables for the rest of the transaction, as any bulk load would.
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) "
+            "ORDER BY conrelid::regclass::text, conname",
+            [list(tables)],
+        )
+        foreign_keys = cursor.fetchall()
+        cursor.execute(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) "
+            "FROM pg_index i WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisunique "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) "
+            "ORDER BY 1",
+            [list(tables)],
+        )
+        indexes = cursor.fetchall()
+        for table, name, _ in foreign_keys:
+            cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {name}")  # regclass text: already quoted if needed
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+    return [sql for _, sql in indexes] + [
+        f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}"
+        for table, name, definition in foreign_keys
+    ]
 
 
 def _create_indexes(statements: Sequence[str]) -> None:
