@@ -23,11 +23,18 @@ from tidings.visibility.streams import (
     POST_STREAMS,
     stream_shows_notification,
     stream_shows_post,
+    withholding_reached,
 )
 from tidings.visibility.viewer import Viewer
 
-#: Posts of a withheld account whose ``delete`` is sent (timelines hold the newest).
+#: Posts of a withheld (or reinstated) account whose ``delete`` (or ``update``) is sent: its
+#: newest 200. A client holds what it loaded since its stream opened plus the pages it scrolled
+#: back (Mastodon pages hold 20 to 40 posts), so an account's older posts are rarely on a screen;
+#: the bound keeps one event's work fixed for an author of 100,000 posts. Posts further back
+#: disappear or come back on the next reload, as the lists always show them.
 WITHHELD_ACCOUNT_RECENT_POSTS = 200
+#: Reposts of those posts sent along with them (the newest first).
+WITHHELD_RECENT_REPOSTS = 1000
 #: Post ids remembered per connection, so a post fanned out twice is sent once.
 REMEMBERED = 2000
 
@@ -158,7 +165,7 @@ def _withheld_posts(post_ids: list[int], account_ids: list[int]) -> list[Post]:
             .values_list("id", flat=True)[:WITHHELD_ACCOUNT_RECENT_POSTS]
         )
     reposts = Post.objects.filter(repost_of_id__in=ids, deleted_at__isnull=True)
-    ids |= set(reposts.order_by("-id").values_list("id", flat=True)[:1000])
+    ids |= set(reposts.order_by("-id").values_list("id", flat=True)[:WITHHELD_RECENT_REPOSTS])
     return _load_posts(sorted(ids))
 
 
@@ -176,6 +183,30 @@ def _withheld_messages(
         for sub_, messages in _delete_messages(gone, [sub]).items():
             out.setdefault(sub_, []).extend(messages)
     return out
+
+
+def _reached(viewer: Viewer | None, countries: list[str]) -> bool:
+    return viewer is not None and withholding_reached(viewer, countries)
+
+
+def _lifted_messages(
+    data: dict[str, Any], subscribers: list[Subscriber], batch: _Batch
+) -> dict[Subscriber, list[Message]]:
+    """``update`` for each post that comes back, to the connections that had lost it.
+
+    The same posts a ``withheld`` event deletes (the posts, the account's
+    newest, their reposts), sent only to viewers in the countries the ended
+    withholdings applied in (every viewer for an event that names none), and
+    each only where a stream lists it now: a post still withheld by another
+    order, or from a blocked author, stays away.
+    """
+    countries = data.get("countries")
+    if countries is not None:
+        subscribers = [sub for sub in subscribers if _reached(batch.viewer(sub), countries)]
+    if not subscribers:
+        return {}
+    posts = _withheld_posts(data.get("posts", []), data.get("accounts", []))
+    return _post_messages("update", posts, subscribers, batch)
 
 
 def _notification_messages(
@@ -223,7 +254,5 @@ def messages_for(
     if kind == "withheld":
         return _withheld_messages(data, subscribers, batch)
     if kind == "lifted":
-        # Lifted posts may be seen again: an update where a stream lists them now.
-        posts = _load_posts(data.get("posts", []))
-        return _post_messages("update", posts, subscribers, batch)
+        return _lifted_messages(data, subscribers, batch)
     return {}

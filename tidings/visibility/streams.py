@@ -11,8 +11,11 @@ withholdings made since are seen.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 
+from tidings.lib.countries import EVERYWHERE
 from tidings.social.models import Follow, HomeEntry, Notification, Post, PostHashtag, Visibility
 from tidings.visibility.policy import Grants, Listing, post_allowed, visible_notifications
 from tidings.visibility.viewer import Viewer
@@ -76,3 +79,13 @@ def stream_shows_notification(viewer: Viewer, notification_id: int) -> Notificat
         )
         .first()
     )
+
+
+def withholding_reached(viewer: Viewer, countries: Iterable[str]) -> bool:
+    """Whether a withholding in ``countries`` (``XX``: everywhere) hid its subject from ``viewer``.
+
+    Only such a viewer is sent a post again when the withholding ends; whether
+    it may see the post now is still :func:`stream_shows_post`'s to say.
+    """
+    countries = frozenset(countries)
+    return EVERYWHERE in countries or not countries.isdisjoint(viewer.countries)
