@@ -21,8 +21,8 @@ from tidings.social.queries import POST_RELATED
 from tidings.visibility import viewer_for_account, withheld_post_for
 from tidings.visibility.streams import (
     POST_STREAMS,
+    stream_shown_posts,
     stream_shows_notification,
-    stream_shows_post,
     withholding_reached,
 )
 from tidings.visibility.viewer import Viewer
@@ -119,25 +119,32 @@ def _load_posts(ids: list[int]) -> list[Post]:
 def _post_messages(
     kind: str, posts: list[Post], subscribers: list[Subscriber], batch: _Batch
 ) -> dict[Subscriber, list[Message]]:
-    """``update`` (or ``status.update``) for each post each connection's streams list."""
+    """``update`` (or ``status.update``) for each post each connection's streams list.
+
+    Per connection, each stream is asked about all ``posts`` at once and the
+    posts it shows are serialized as one page, so an event of 200 posts costs
+    a few queries per connection, not a few per post.
+    """
     out: dict[Subscriber, list[Message]] = {}
     for sub in subscribers:
         viewer = batch.viewer(sub)
         if viewer is None:
             continue
-        for post in posts:
-            shown_on = [
-                (stream, tag)
-                for stream, tag in sorted(sub.streams)
-                if stream in POST_STREAMS and stream_shows_post(viewer, post, stream, tag)
-            ]
-            if not shown_on or (kind == "update" and not sub.remember(post.id)):
-                continue
-            serializer = batch.serializer(sub, viewer)
-            payload = _json(serializer.prepare([post]).status(post))
-            out.setdefault(sub, []).extend(
-                Message(kind, payload, stream_name(s, t)) for s, t in shown_on
-            )
+        shown_on: dict[int, list[tuple[str, str]]] = {}
+        for stream, tag in sorted(sub.streams):
+            if stream in POST_STREAMS:
+                for post in stream_shown_posts(viewer, posts, stream, tag):
+                    shown_on.setdefault(post.id, []).append((stream, tag))
+        shown = [p for p in posts if p.id in shown_on]
+        if kind == "update":
+            shown = [p for p in shown if sub.remember(p.id)]
+        if not shown:
+            continue
+        serializer = batch.serializer(sub, viewer).prepare(shown)
+        messages = out.setdefault(sub, [])
+        for post in shown:
+            payload = _json(serializer.status(post))
+            messages.extend(Message(kind, payload, stream_name(s, t)) for s, t in shown_on[post.id])
     return out
 
 
