@@ -61,6 +61,7 @@ def test_only_the_legal_desk_actions_are_legal():
         "legal.decide",
         "legal.withhold",
         "legal.lift",
+        "legal.expire",
         "legal.confirm",
         "legal.release_notices",
         "legal.publish",

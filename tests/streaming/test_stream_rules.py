@@ -15,7 +15,7 @@ from tidings.social.models import StreamEvent
 from tidings.streaming.auth import request_from_scope
 from tidings.streaming.dispatch import Subscriber, messages_for
 from tidings.streaming.tasks import prune_stream_events
-from tidings.visibility.streams import stream_shows_post
+from tidings.visibility.streams import stream_shown_posts, stream_shows_post
 
 
 def subscriber(account, *countries: str, streams=(("user", ""),)) -> Subscriber:
@@ -221,6 +221,8 @@ def test_each_stream_shows_exactly_what_its_timeline_lists(
                 if stream_shows_post(viewer(account, country), p, stream, "tag")
             }
             assert shown == listed, (stream, account, country)
+            in_bulk = stream_shown_posts(viewer(account, country), list(loaded), stream, "tag")
+            assert {p.id for p in in_bulk} == listed, (stream, account, country)
 
 
 def test_an_edit_is_published_and_sent_as_status_update_only_where_the_post_may_be_seen(

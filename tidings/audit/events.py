@@ -88,6 +88,7 @@ class AuditAction(StrEnum):
     LEGAL_DECIDE = "legal.decide"
     LEGAL_WITHHOLD = "legal.withhold"
     LEGAL_LIFT = "legal.lift"
+    LEGAL_EXPIRE = "legal.expire"
     LEGAL_CONFIRM = "legal.confirm"
     LEGAL_RELEASE_NOTICES = "legal.release_notices"
     LEGAL_PUBLISH = "legal.publish"

@@ -231,6 +231,11 @@ class Withholding(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     lift_reason = models.TextField(blank=True)
+    end_announced_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When open streams were told the withholding ended by the clock (set once).",
+    )
     demand_item = models.ForeignKey(
         DemandItem, null=True, blank=True, on_delete=models.PROTECT, related_name="withholdings"
     )
@@ -250,7 +255,16 @@ class Withholding(models.Model):
                 name="withholding_one_subject",
             )
         ]
-        indexes = [models.Index(fields=["lifted_at", "ends_at"], name="withholding_active")]
+        indexes = [
+            models.Index(fields=["lifted_at", "ends_at"], name="withholding_active"),
+            models.Index(
+                fields=["ends_at"],
+                name="withholding_end_unannounced",
+                condition=Q(
+                    end_announced_at__isnull=True, lifted_at__isnull=True, ends_at__isnull=False
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         subject = f"account {self.account_id}" if self.account_id else f"post {self.post_id}"

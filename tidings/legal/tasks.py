@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tidings.legal.actions.holds import do_purge_ended_holds
+from tidings.legal.actions.withholding import do_announce_ended_withholdings
 from tidings.legal.reminders import send_digest, send_reminders
 from tidings.tasks import periodic
 
@@ -13,6 +14,12 @@ from tidings.tasks import periodic
 def purge_ended_holds() -> int:
     """End legal holds whose time is up (the scheduler acts as nobody: ``acting_user=None``)."""
     return do_purge_ended_holds(acting_user=None)
+
+
+@periodic(every=timedelta(minutes=1))
+def announce_ended_withholdings() -> int:
+    """Send open streams the posts of withholdings that ended by the clock (each once)."""
+    return do_announce_ended_withholdings(acting_user=None)
 
 
 @periodic(every=timedelta(minutes=15))

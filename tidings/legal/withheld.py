@@ -253,13 +253,33 @@ def index_withholdings(withholdings: Iterable[Withholding]) -> None:
 
 
 def index_lifted(withholding_ids: Iterable[int]) -> None:
+    """Mark the index rows of lifted withholdings, and tell open streams (same transaction)."""
     from tidings.legal.models import WithheldSubject, Withholding
-    from tidings.streaming.events import publish_withheld
 
     ids = list(withholding_ids)
     WithheldSubject.objects.filter(withholding_id__in=ids).update(lifted=True)
-    subjects = list(Withholding.objects.filter(id__in=ids).values_list("post_id", "account_id"))
-    publish_withheld(posts=[p for p, _ in subjects], accounts=[a for _, a in subjects], lifted=True)
+    publish_ended(
+        Withholding.objects.filter(id__in=ids).values_list("post_id", "account_id", "countries")
+    )
+
+
+def publish_ended(subjects: Iterable[tuple[int | None, int | None, list[str]]]) -> None:
+    """Tell open streams that withholdings of (post, account, countries) ended, lifted or by the clock.
+
+    One ``lifted`` event per set of countries, so that only viewers in those
+    countries are sent the posts again (each still checked against every other rule).
+    """
+    from tidings.streaming.events import publish_withheld
+
+    groups: dict[tuple[str, ...], tuple[set[int], set[int]]] = {}
+    for post_id, account_id, countries in subjects:
+        posts, accounts = groups.setdefault(tuple(sorted(set(countries))), (set(), set()))
+        if post_id is not None:
+            posts.add(post_id)
+        if account_id is not None:
+            accounts.add(account_id)
+    for countries, (posts, accounts) in sorted(groups.items()):
+        publish_withheld(posts=posts, accounts=accounts, lifted=True, countries=countries)
 
 
 def index_ends(withholding_ids: Iterable[int], ends_at: datetime | None) -> None:

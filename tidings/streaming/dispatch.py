@@ -21,13 +21,20 @@ from tidings.social.queries import POST_RELATED
 from tidings.visibility import viewer_for_account, withheld_post_for
 from tidings.visibility.streams import (
     POST_STREAMS,
+    stream_shown_posts,
     stream_shows_notification,
-    stream_shows_post,
+    withholding_reached,
 )
 from tidings.visibility.viewer import Viewer
 
-#: Posts of a withheld account whose ``delete`` is sent (timelines hold the newest).
+#: Posts of a withheld (or reinstated) account whose ``delete`` (or ``update``) is sent: its
+#: newest 200. A client holds what it loaded since its stream opened plus the pages it scrolled
+#: back (Mastodon pages hold 20 to 40 posts), so an account's older posts are rarely on a screen;
+#: the bound keeps one event's work fixed for an author of 100,000 posts. Posts further back
+#: disappear or come back on the next reload, as the lists always show them.
 WITHHELD_ACCOUNT_RECENT_POSTS = 200
+#: Reposts of those posts sent along with them (the newest first).
+WITHHELD_RECENT_REPOSTS = 1000
 #: Post ids remembered per connection, so a post fanned out twice is sent once.
 REMEMBERED = 2000
 
@@ -112,25 +119,32 @@ def _load_posts(ids: list[int]) -> list[Post]:
 def _post_messages(
     kind: str, posts: list[Post], subscribers: list[Subscriber], batch: _Batch
 ) -> dict[Subscriber, list[Message]]:
-    """``update`` (or ``status.update``) for each post each connection's streams list."""
+    """``update`` (or ``status.update``) for each post each connection's streams list.
+
+    Per connection, each stream is asked about all ``posts`` at once and the
+    posts it shows are serialized as one page, so an event of 200 posts costs
+    a few queries per connection, not a few per post.
+    """
     out: dict[Subscriber, list[Message]] = {}
     for sub in subscribers:
         viewer = batch.viewer(sub)
         if viewer is None:
             continue
-        for post in posts:
-            shown_on = [
-                (stream, tag)
-                for stream, tag in sorted(sub.streams)
-                if stream in POST_STREAMS and stream_shows_post(viewer, post, stream, tag)
-            ]
-            if not shown_on or (kind == "update" and not sub.remember(post.id)):
-                continue
-            serializer = batch.serializer(sub, viewer)
-            payload = _json(serializer.prepare([post]).status(post))
-            out.setdefault(sub, []).extend(
-                Message(kind, payload, stream_name(s, t)) for s, t in shown_on
-            )
+        shown_on: dict[int, list[tuple[str, str]]] = {}
+        for stream, tag in sorted(sub.streams):
+            if stream in POST_STREAMS:
+                for post in stream_shown_posts(viewer, posts, stream, tag):
+                    shown_on.setdefault(post.id, []).append((stream, tag))
+        shown = [p for p in posts if p.id in shown_on]
+        if kind == "update":
+            shown = [p for p in shown if sub.remember(p.id)]
+        if not shown:
+            continue
+        serializer = batch.serializer(sub, viewer).prepare(shown)
+        messages = out.setdefault(sub, [])
+        for post in shown:
+            payload = _json(serializer.status(post))
+            messages.extend(Message(kind, payload, stream_name(s, t)) for s, t in shown_on[post.id])
     return out
 
 
@@ -158,7 +172,7 @@ def _withheld_posts(post_ids: list[int], account_ids: list[int]) -> list[Post]:
             .values_list("id", flat=True)[:WITHHELD_ACCOUNT_RECENT_POSTS]
         )
     reposts = Post.objects.filter(repost_of_id__in=ids, deleted_at__isnull=True)
-    ids |= set(reposts.order_by("-id").values_list("id", flat=True)[:1000])
+    ids |= set(reposts.order_by("-id").values_list("id", flat=True)[:WITHHELD_RECENT_REPOSTS])
     return _load_posts(sorted(ids))
 
 
@@ -176,6 +190,30 @@ def _withheld_messages(
         for sub_, messages in _delete_messages(gone, [sub]).items():
             out.setdefault(sub_, []).extend(messages)
     return out
+
+
+def _reached(viewer: Viewer | None, countries: list[str]) -> bool:
+    return viewer is not None and withholding_reached(viewer, countries)
+
+
+def _lifted_messages(
+    data: dict[str, Any], subscribers: list[Subscriber], batch: _Batch
+) -> dict[Subscriber, list[Message]]:
+    """``update`` for each post that comes back, to the connections that had lost it.
+
+    The same posts a ``withheld`` event deletes (the posts, the account's
+    newest, their reposts), sent only to viewers in the countries the ended
+    withholdings applied in (every viewer for an event that names none), and
+    each only where a stream lists it now: a post still withheld by another
+    order, or from a blocked author, stays away.
+    """
+    countries = data.get("countries")
+    if countries is not None:
+        subscribers = [sub for sub in subscribers if _reached(batch.viewer(sub), countries)]
+    if not subscribers:
+        return {}
+    posts = _withheld_posts(data.get("posts", []), data.get("accounts", []))
+    return _post_messages("update", posts, subscribers, batch)
 
 
 def _notification_messages(
@@ -223,7 +261,5 @@ def messages_for(
     if kind == "withheld":
         return _withheld_messages(data, subscribers, batch)
     if kind == "lifted":
-        # Lifted posts may be seen again: an update where a stream lists them now.
-        posts = _load_posts(data.get("posts", []))
-        return _post_messages("update", posts, subscribers, batch)
+        return _lifted_messages(data, subscribers, batch)
     return {}

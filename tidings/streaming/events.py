@@ -27,7 +27,8 @@ def channel() -> str:
 
 
 #: Kinds of event: a post entered timelines (created, reposted, fanned out to followers);
-#: was deleted; was edited; notifications were created; withholdings began or were lifted.
+#: was deleted; was edited; notifications were created; withholdings began, or ended (lifted
+#: or by the clock).
 KINDS = ("status", "delete", "status.update", "notification", "withheld", "lifted")
 
 _redis_client: Any = None
@@ -80,8 +81,23 @@ def publish_notifications(notification_ids: Iterable[int]) -> None:
         publish("notification", notifications=ids)
 
 
-def publish_withheld(*, posts: Iterable[int], accounts: Iterable[int], lifted: bool) -> None:
-    """Withholdings of these posts or accounts began (or were lifted) in some countries."""
+def publish_withheld(
+    *,
+    posts: Iterable[int],
+    accounts: Iterable[int],
+    lifted: bool,
+    countries: Iterable[str] | None = None,
+) -> None:
+    """Withholdings of these posts or accounts began, or ended (lifted or by the clock).
+
+    ``countries`` (for an end) names where they applied: only viewers there had
+    lost these posts, so only they are sent them again.
+    """
     posts, accounts = sorted(set(posts) - {None}), sorted(set(accounts) - {None})
-    if posts or accounts:
+    if not (posts or accounts):
+        return
+    if countries is None:
         publish("lifted" if lifted else "withheld", posts=posts, accounts=accounts)
+    else:
+        kind = "lifted" if lifted else "withheld"
+        publish(kind, posts=posts, accounts=accounts, countries=sorted(set(countries)))

@@ -16,11 +16,14 @@ from tidings.legal.models import DemandItem, NoticeKind, ReviewState, Withholdin
 from tidings.legal.notices import create_notices
 from tidings.legal.roles import check_desk_access, check_desk_admin
 from tidings.legal.states import move_items, refresh_demand_status
-from tidings.legal.withheld import bump_version, index_lifted, index_withholdings
+from tidings.legal.withheld import bump_version, index_lifted, index_withholdings, publish_ended
 from tidings.lib.countries import EVERYWHERE, normalise_country
 from tidings.lib.errors import InvalidInput
 from tidings.lib.locks import lock_legal_state
 from tidings.social.models import Account, Post
+
+#: Withholdings announced per run of :func:`do_announce_ended_withholdings`; more wait for the next.
+ANNOUNCE_BATCH = 500
 
 LIFT_REASONS = (
     "restored by us",
@@ -218,3 +221,48 @@ def do_lift_withholding(
 ) -> Withholding:
     """Reinstate one withholding; see :func:`do_lift_withholdings`."""
     return do_lift_withholdings([withholding], reason=reason, acting_user=acting_user)[0]
+
+
+@transaction.atomic
+def do_announce_ended_withholdings(
+    *, acting_user: Account | None, now: datetime | None = None
+) -> int:
+    """Tell open streams of withholdings that ended by the clock since the last run; returns how many.
+
+    The end itself needs no change: the withheld index checks ``ends_at``
+    against the clock on every read, so every process sees it at once with no
+    version bump. What was missing is the stream event a lift sends, so each
+    ended withholding gets the same ``lifted`` event here, exactly once:
+    ``end_announced_at`` is set in the transaction that writes the event, and a
+    second worker running at the same moment skips the rows this one has
+    locked (and, on SQLite, waits for the write lock and then finds them
+    announced). Lifted withholdings are left out: the lift sent theirs.
+    ``acting_user`` is None when the scheduler runs it. One audit event each.
+    """
+    now = now or timezone.now()
+    rows = list(
+        Withholding.objects.select_for_update(skip_locked=True)
+        .filter(end_announced_at__isnull=True, lifted_at__isnull=True, ends_at__lte=now)
+        .order_by("ends_at", "id")
+        .values_list("id", "post_id", "account_id", "countries", "ends_at")[:ANNOUNCE_BATCH]
+    )
+    ids = [row[0] for row in rows]
+    if not ids:
+        return 0
+    claimed = Withholding.objects.filter(id__in=ids, end_announced_at__isnull=True).update(
+        end_announced_at=now
+    )
+    if claimed != len(ids):  # another worker announced some in between: let the next run retry
+        raise RuntimeError("Ended withholdings were announced twice at once; rolled back.")
+    publish_ended((post_id, account_id, countries) for _, post_id, account_id, countries, _ in rows)
+    record_events(
+        EventSpec(
+            "legal.expire",
+            acting_user.id if acting_user else None,
+            "withholding",
+            str(wid),
+            {"account": account_id, "post": post_id, "ended_at": ends_at.isoformat()},
+        )
+        for wid, post_id, account_id, _, ends_at in rows
+    )
+    return len(rows)
