@@ -1,7 +1,8 @@
 """Posting latency against follower count, and how fast workers fan posts out.
 
-``python -m bench.posting [--followers 4000] [--posts 30]``. Runs on a scratch
-SQLite database in a temporary directory. Figures are ratios against a
+``python -m bench.posting [--followers 4000] [--posts 30]``. The in-process part of
+``bench.write`` (which measures the same through the API against ``tidings serve``):
+runs on a scratch SQLite database in a temporary directory. Figures are ratios against a
 baseline measured in the same run:
 
 - posting: p50 of ``do_create_post`` (the whole posting transaction, fan-out
@@ -19,23 +20,7 @@ import tempfile
 import time
 
 from bench.scratch import setup_scratch_database
-
-
-def _author_with_followers(name: str, followers: int):
-    from django.db.models import F
-
-    from tidings.social.actions import do_create_account
-    from tidings.social.models import Account, Follow
-
-    author = do_create_account(name, email=f"{name}@example.com", password=None, acting_user=None)
-    fans = Account.objects.bulk_create(
-        (Account(username=f"{name}fan{i}", password="!") for i in range(followers)),
-        batch_size=2000,
-    )
-    Follow.objects.bulk_create((Follow(follower=f, followee=author) for f in fans), batch_size=2000)
-    Account.objects.filter(id=author.id).update(followers_count=F("followers_count") + followers)
-    author.refresh_from_db()
-    return author
+from bench.write import make_authors
 
 
 def _p50_ms(author, posts: int) -> float:
@@ -50,11 +35,12 @@ def _p50_ms(author, posts: int) -> float:
 
 
 def bench_posting(followers: int, posts: int) -> dict[str, float]:
-    from tidings.social.models import HomeEntry
+    from tidings.social.models import Account, HomeEntry
     from tidings.tasks.worker import Worker
 
-    lonely = _author_with_followers("lonely", 0)
-    popular = _author_with_followers("popular", followers)
+    lonely, popular = (
+        Account.objects.get(id=author["id"]) for author in make_authors("p", [0, followers])
+    )
     _p50_ms(lonely, 5)  # warm up connections and caches before timing
     _p50_ms(popular, 5)
     baseline = _p50_ms(lonely, posts)

@@ -12,6 +12,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from tidings.tasks import PERIODIC, periodic, retry_policy, task
+from tidings.tasks.models import PeriodicSchedule
 from tidings.tasks.worker import Worker
 
 calls: list[str] = []
@@ -31,6 +32,15 @@ def record(label: str) -> str:
 @task(max_attempts=3)
 def always_fails() -> None:
     raise ValueError("the mail server is gone for good")
+
+
+@task(atomic=True, retry_delay=timedelta(seconds=10))
+def write_then_fail(name: str) -> None:
+    """Writes a row, then fails while ``failures_left`` says so."""
+    PeriodicSchedule.objects.create(name=name, next_run_at=timezone.now())
+    if failures_left["count"] > 0:
+        failures_left["count"] -= 1
+        raise ConnectionError(f"{name}: try again")
 
 
 @pytest.fixture(autouse=True)
@@ -179,3 +189,16 @@ def test_workers_find_periodic_tasks_in_the_apps_tasks_modules(db):
 
     autodiscover_modules("tasks")
     assert "tidings.tasks.tasks.prune_succeeded_tasks" in PERIODIC
+
+
+def test_an_atomic_task_that_fails_leaves_none_of_its_writes_and_runs_again(db):
+    failures_left["count"] = 1
+    write_then_fail.enqueue("half-done")
+    worker = Worker(worker_id="w")
+    now = timezone.now()
+    assert worker.run_until_idle(now=now) == 1
+    assert not PeriodicSchedule.objects.filter(name="half-done").exists()
+    assert only_row().status == TaskResultStatus.READY
+    assert worker.run_until_idle(now=now + timedelta(seconds=11)) == 1
+    assert PeriodicSchedule.objects.filter(name="half-done").count() == 1
+    assert only_row().status == TaskResultStatus.SUCCESSFUL

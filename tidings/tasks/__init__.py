@@ -13,6 +13,11 @@ Invariants every task must keep:
 - it raises when its work is not done; it is then retried with exponential
   backoff up to ``max_attempts`` runs, and stays recorded as failed after that.
 
+A task whose work is all in the database can be ``atomic``: the worker runs it
+and records its success in one transaction, so a worker killed at any point
+leaves either all of its effects (the tasks it enqueued included) and the row
+done, or none of them and the row to run again: never both.
+
 Periodic tasks are plain functions decorated with :func:`periodic` in a module
 that workers import at start (``<app>/tasks.py`` of any installed app is
 imported automatically).
@@ -59,21 +64,29 @@ class Periodic:
 
 
 _retry_overrides: dict[str, tuple[int | None, timedelta | None]] = {}
+_atomic_tasks: set[str] = set()
 PERIODIC: dict[str, Periodic] = {}
 
 
 def task(
-    *, max_attempts: int | None = None, retry_delay: timedelta | None = None, priority: int = 0
+    *,
+    max_attempts: int | None = None,
+    retry_delay: timedelta | None = None,
+    priority: int = 0,
+    atomic: bool = False,
 ) -> Callable[[F], Task]:
     """Make a module-level function a queued task (``.enqueue(*args)``; arguments must be JSON).
 
     ``max_attempts`` and ``retry_delay`` default to ``TASK_MAX_ATTEMPTS`` and
-    ``TASK_RETRY_DELAY`` in settings.
+    ``TASK_RETRY_DELAY`` in settings. ``atomic``: run in one transaction with
+    the record of its success (only for tasks whose effects are all in the database).
     """
 
     def wrap(func: F) -> Task:
         queued = library_task(priority=priority)(func)
         _retry_overrides[queued.module_path] = (max_attempts, retry_delay)
+        if atomic:
+            _atomic_tasks.add(queued.module_path)
         return queued
 
     return wrap
@@ -86,6 +99,11 @@ def retry_policy(task_path: str) -> RetryPolicy:
         max_attempts=attempts or settings.TASK_MAX_ATTEMPTS,
         first_delay=delay or timedelta(seconds=settings.TASK_RETRY_DELAY),
     )
+
+
+def is_atomic(task_path: str) -> bool:
+    """Whether the task at ``task_path`` commits its effects together with its success."""
+    return task_path in _atomic_tasks
 
 
 def periodic(*, every: timedelta, name: str | None = None) -> Callable[[F], Task]:

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from traceback import format_exception
 from types import FrameType
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
@@ -29,9 +30,10 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.module_loading import autodiscover_modules
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, TaskResultStatus
+from django_tasks.base import Task
 from django_tasks_db.models import DBTaskResult, get_date_max
 
-from tidings.tasks import PERIODIC, is_locked, retry_policy, retry_while_locked
+from tidings.tasks import PERIODIC, is_atomic, is_locked, retry_policy, retry_while_locked
 from tidings.tasks.models import PeriodicSchedule
 
 logger = logging.getLogger("tidings.tasks")
@@ -51,6 +53,10 @@ def ready_tasks(now: datetime, backend_name: str = DEFAULT_TASK_BACKEND_ALIAS):
 
 class QueueBusy(Exception):
     """Another process holds the database's write lock (SQLite); try again shortly."""
+
+
+class ClaimLost(Exception):
+    """The row stopped being this worker's claim (given back after its lease) while it ran."""
 
 
 class Worker:
@@ -106,12 +112,42 @@ class Worker:
             logger.error("Task %s (%s) cannot be loaded: %s", row.id, row.task_path, error)
             retry_while_locked(partial(row.set_failed, error))
             return False
+        args, kwargs = row.args_kwargs["args"], row.args_kwargs["kwargs"]
+        if is_atomic(row.task_path):
+            return self.execute_atomically(row, queued, args, kwargs)
         try:
-            value = queued.call(*row.args_kwargs["args"], **row.args_kwargs["kwargs"])
+            value = queued.call(*args, **kwargs)
         except Exception as error:
             retry_while_locked(partial(self.retry_or_fail, row, error))
             return False
         retry_while_locked(partial(row.set_successful, value))
+        return True
+
+    def execute_atomically(
+        self, row: DBTaskResult, queued: Task, args: list[Any], kwargs: dict[str, Any]
+    ) -> bool:
+        """Run the task and mark its row done in one transaction; True if it committed."""
+        try:
+            with transaction.atomic():
+                value = queued.call(*args, **kwargs)
+                done = DBTaskResult.objects.filter(
+                    id=row.id, status=TaskResultStatus.RUNNING, started_at=row.started_at
+                ).update(
+                    status=TaskResultStatus.SUCCESSFUL,
+                    finished_at=timezone.now(),
+                    return_value=value,
+                    exception_class_path="",
+                    traceback="",
+                )
+                if not done:
+                    raise ClaimLost(f"Task {row.id} was given back while it ran")
+        except ClaimLost as lost:
+            logger.warning("%s; its work was rolled back", lost)
+            return False
+        except Exception as error:
+            retry_while_locked(partial(self.retry_or_fail, row, error))
+            return False
+        row.status = TaskResultStatus.SUCCESSFUL
         return True
 
     def retry_or_fail(self, row: DBTaskResult, error: BaseException) -> None:

@@ -128,6 +128,8 @@ def do_create_post(
     )
     if visibility == Visibility.DIRECT:
         track_conversation(post, mentioned_ids=all_mentioned)
+    schedule_fanout(post)
+    # Last, so the chain head's row lock is held only until the commit that follows.
     record_event(
         "post.create",
         actor_id=acting_user.id,
@@ -139,7 +141,6 @@ def do_create_post(
             **({"media": [m.id for m in media]} if media else {}),
         },
     )
-    schedule_fanout(post)
     return post
 
 
