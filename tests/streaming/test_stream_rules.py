@@ -159,6 +159,7 @@ def test_with_redis_an_event_is_published_on_commit_and_never_written_to_the_tab
     alice, settings, django_capture_on_commit_callbacks
 ):
     import redis
+
     settings.REDIS_URL = "redis://127.0.0.1:6379/0"
     from tidings.streaming import events
 
