@@ -4,7 +4,9 @@ A suspended account signs in (``SignInForm``) so that it can contest the
 suspension, and this middleware then lets its session reach exactly the pages
 named in ``ALLOWED`` (its landing page, its notices and their appeal form, its
 list of appeals, signing out); every other page answers 403 (a plain GET is
-sent to the landing page instead). The API refuses a suspended account's
+sent to the landing page instead). Views marked ``never_as_account`` (the health
+check) act as no one, so the session is not even loaded for them: a cookie costs
+nothing there. The API refuses a suspended account's
 tokens outright (``tidings.api.auth``), and visibility hides what it wrote.
 """
 
@@ -14,7 +16,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 
 #: The URL names a suspended account's session may reach.
 ALLOWED = frozenset(
@@ -28,11 +30,10 @@ ALLOWED = frozenset(
 )
 
 
-def _view_name(request: HttpRequest) -> str:
-    try:
-        return resolve(request.path_info).view_name
-    except Resolver404:
-        return ""
+def never_as_account(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Marks a view that reads no account and acts as no one (no session lookup for it)."""
+    view.never_as_account = True  # type: ignore[attr-defined]
+    return view
 
 
 class SuspendedAccountMiddleware:
@@ -42,13 +43,21 @@ class SuspendedAccountMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., HttpResponse], *args: object
+    ) -> HttpResponse | None:
+        if getattr(view, "never_as_account", False):
+            return None
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or not user.is_suspended:
-            return self.get_response(request)
+            return None
         if request.path_info.startswith("/api/"):
-            return self.get_response(request)  # tokens only, never the session: auth refuses it
-        if _view_name(request) in ALLOWED:
-            return self.get_response(request)
+            return None  # tokens only, never the session: auth refuses it
+        match = request.resolver_match
+        if match is not None and match.view_name in ALLOWED:
+            return None
         if request.method == "GET" and request.headers.get("HX-Request") != "true":
             return HttpResponseRedirect(reverse("web:suspended"))
         return render(
