@@ -44,6 +44,12 @@ class LiveTidings:
             check=False,
         )
 
+    def cli(self, *args: str) -> str:
+        """Run ``tidings <args>`` as ``manage`` does, fail the test if it fails; its output."""
+        result = self.manage(*args)
+        assert result.returncode == 0, result.stderr or result.stdout
+        return result.stdout
+
 
 def _free_port() -> int:
     with socket.socket() as sock:

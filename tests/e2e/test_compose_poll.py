@@ -15,11 +15,6 @@ pytestmark = pytest.mark.browser
 PASSWORD = "a-poll-at-the-sit-in"
 
 
-def _cli(live_tidings, *args: str) -> None:
-    result = live_tidings.manage(*args)
-    assert result.returncode == 0, result.stderr or result.stdout
-
-
 def _sign_in(context, handle: str) -> object:
     from playwright.sync_api import expect
 
@@ -39,8 +34,7 @@ def test_a_poll_written_in_the_composer_is_voted_in_by_a_follower_who_sees_the_r
     from playwright.sync_api import expect
 
     for handle in ("pollster_e2e", "pollvoter_e2e"):
-        _cli(
-            live_tidings,
+        live_tidings.cli(
             "createuser",
             handle,
             "--email",
@@ -48,8 +42,7 @@ def test_a_poll_written_in_the_composer_is_voted_in_by_a_follower_who_sees_the_r
             "--password",
             PASSWORD,
         )
-    _cli(
-        live_tidings,
+    live_tidings.cli(
         "shell",
         "-c",
         "from tidings.social.actions import do_follow\n"

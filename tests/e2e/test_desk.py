@@ -19,15 +19,8 @@ pytestmark = pytest.mark.browser
 PASSWORD = "desk-pass-phrase-2021"
 
 
-def _cli(live_tidings, *args: str) -> str:
-    result = live_tidings.manage(*args)
-    assert result.returncode == 0, result.stderr or result.stdout
-    return result.stdout
-
-
 def _account_with_posts(live_tidings, handle: str, *texts: str) -> None:
-    _cli(
-        live_tidings,
+    live_tidings.cli(
         "createuser",
         handle,
         "--email",
@@ -42,7 +35,7 @@ def _account_with_posts(live_tidings, handle: str, *texts: str) -> None:
         f"for text in {list(texts)!r}:\n"
         "    do_create_post(text, acting_user=author)\n"
     )
-    _cli(live_tidings, "shell", "-c", code)
+    live_tidings.cli("shell", "-c", code)
 
 
 def _shot(page, name: str) -> None:
@@ -53,8 +46,7 @@ def test_a_legal_reviewer_withholds_two_accounts_in_india_only(chromium, live_ti
     browser = chromium
     from playwright.sync_api import expect
 
-    _cli(
-        live_tidings,
+    live_tidings.cli(
         "createuser",
         "deskclerk",
         "--email",

@@ -25,15 +25,8 @@ PASSWORD = "february-pass-phrase-2021"
 MINISTRY = "Ministry of Electronics and Information Technology"
 
 
-def _cli(live_tidings, *args: str) -> str:
-    result = live_tidings.manage(*args)
-    assert result.returncode == 0, result.stderr or result.stdout
-    return result.stdout
-
-
 def _user(live_tidings, handle: str, *extra: str) -> None:
-    _cli(
-        live_tidings,
+    live_tidings.cli(
         "createuser",
         handle,
         "--email",
@@ -66,8 +59,7 @@ def test_the_february_dialogue_from_portal_order_to_granted_appeal(chromium, liv
 
     _user(live_tidings, "feb_lead", "--role", "legal_admin")
     _user(live_tidings, "feb_kisan")
-    post_id = _cli(
-        live_tidings,
+    post_id = live_tidings.cli(
         "shell",
         "-c",
         "from tidings.social.actions import do_create_post\n"
@@ -79,8 +71,7 @@ def test_the_february_dialogue_from_portal_order_to_granted_appeal(chromium, liv
         ("feb_meity", MINISTRY, "IN"),
         ("feb_pta", "Pakistan Telecommunication Authority", "PK"),
     ):
-        _cli(
-            live_tidings,
+        live_tidings.cli(
             "authority",
             "add-member",
             handle,

@@ -30,12 +30,6 @@ def page(chromium, live_tidings) -> Iterator[object]:
         context.close()
 
 
-def _cli(live_tidings, *args: str) -> str:
-    result = live_tidings.manage(*args)
-    assert result.returncode == 0, result.stderr or result.stdout
-    return result.stdout
-
-
 def _post_as(live_tidings, handle: str, text: str) -> None:
     """Post as ``handle`` from the command line (``tidings shell``), through the real action."""
     code = (
@@ -43,7 +37,7 @@ def _post_as(live_tidings, handle: str, text: str) -> None:
         "from tidings.social.models import Account\n"
         f"do_create_post({text!r}, acting_user=Account.objects.get(username={handle!r}))\n"
     )
-    _cli(live_tidings, "shell", "-c", code)
+    live_tidings.cli("shell", "-c", code)
 
 
 def _shot(page, name: str) -> None:
@@ -53,8 +47,7 @@ def _shot(page, name: str) -> None:
 def test_a_newcomer_signs_up_follows_posts_searches_and_is_notified(page, live_tidings):
     from playwright.sync_api import expect
 
-    _cli(
-        live_tidings,
+    live_tidings.cli(
         "createuser",
         "reporter",
         "--email",

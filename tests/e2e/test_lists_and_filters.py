@@ -24,18 +24,13 @@ def page(chromium, live_tidings) -> Iterator[object]:
         context.close()
 
 
-def _cli(live_tidings, *args: str) -> None:
-    result = live_tidings.manage(*args)
-    assert result.returncode == 0, result.stderr or result.stdout
-
-
 def test_a_filtered_post_opens_with_show_and_a_bookmark_lands_on_the_bookmarks_page(
     page, live_tidings
 ):
     from playwright.sync_api import expect
 
     for handle in ("tvfan", "critic"):
-        _cli(live_tidings, "createuser", handle, "--email", f"{handle}@example.com",
+        live_tidings.cli("createuser", handle, "--email", f"{handle}@example.com",
              "--password", PASSWORD)  # fmt: skip
     code = (
         "from tidings.social.actions import do_create_post\n"
@@ -47,7 +42,7 @@ def test_a_filtered_post_opens_with_show_and_a_bookmark_lands_on_the_bookmarks_p
         "do_create_filter('Spoilers', context=['public'], keywords=[('cliffhanger', True)],"
         " acting_user=Account.objects.get(username='tvfan'))\n"
     )
-    _cli(live_tidings, "shell", "-c", code)
+    live_tidings.cli("shell", "-c", code)
     page.goto("/login")
     page.get_by_label("Handle").fill("tvfan")
     page.get_by_label("Password").fill(PASSWORD)

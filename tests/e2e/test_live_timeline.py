@@ -27,22 +27,15 @@ def page(chromium, live_tidings) -> Iterator[object]:
         context.close()
 
 
-def _cli(live_tidings, *args: str) -> str:
-    result = live_tidings.manage(*args)
-    assert result.returncode == 0, result.stderr or result.stdout
-    return result.stdout
-
-
 def _shell(live_tidings, code: str) -> None:
-    _cli(live_tidings, "shell", "-c", code)
+    live_tidings.cli("shell", "-c", code)
 
 
 def test_a_new_post_appears_on_a_followers_home_through_the_show_new_posts_bar(page, live_tidings):
     from playwright.sync_api import expect
 
     for handle in ("livewriter", "livereader"):
-        _cli(
-            live_tidings,
+        live_tidings.cli(
             "createuser",
             handle,
             "--email",

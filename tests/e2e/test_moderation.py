@@ -18,15 +18,8 @@ pytestmark = pytest.mark.browser
 PASSWORD = "moderation-pass-phrase"
 
 
-def _cli(live_tidings, *args: str) -> str:
-    result = live_tidings.manage(*args)
-    assert result.returncode == 0, result.stderr or result.stdout
-    return result.stdout
-
-
 def _account(live_tidings, handle: str, role: str = "user") -> None:
-    _cli(
-        live_tidings, "createuser", handle, "--email", f"{handle}@example.com",
+    live_tidings.cli("createuser", handle, "--email", f"{handle}@example.com",
         "--password", PASSWORD, "--role", role,
     )  # fmt: skip
 
@@ -52,8 +45,7 @@ def test_a_reader_reports_a_post_and_a_moderator_warns_its_author(chromium, live
     _account(live_tidings, author)
     _account(live_tidings, reader)
     _account(live_tidings, moderator, "moderator")
-    _cli(
-        live_tidings, "shell", "-c",
+    live_tidings.cli("shell", "-c",
         "from tidings.social.actions import do_create_post\n"
         "from tidings.social.models import Account\n"
         f"do_create_post('Cheap watches {tag}', acting_user=Account.objects.get(username={author!r}))\n",

@@ -30,11 +30,6 @@ def browser_context(chromium, live_tidings) -> Iterator[object]:
         context.close()
 
 
-def _cli(live_tidings, *args: str) -> None:
-    result = live_tidings.manage(*args)
-    assert result.returncode == 0, result.stderr or result.stdout
-
-
 def _sign_in(context, handle: str, password: str) -> object:
     from playwright.sync_api import expect
 
@@ -52,8 +47,7 @@ def test_two_photos_with_alt_text_reach_a_followers_home_timeline(chromium, live
     from playwright.sync_api import expect
 
     for handle in ("photographer", "neighbour"):
-        _cli(
-            live_tidings,
+        live_tidings.cli(
             "createuser",
             handle,
             "--email",
@@ -61,8 +55,7 @@ def test_two_photos_with_alt_text_reach_a_followers_home_timeline(chromium, live
             "--password",
             PASSWORD,
         )
-    _cli(
-        live_tidings,
+    live_tidings.cli(
         "shell",
         "-c",
         "from tidings.social.actions import do_follow\n"

@@ -23,20 +23,13 @@ LEGAL_BASIS = "Section 69A of the Information Technology Act, 2000 (IN-ITA-69A)"
 TEXT = "Queues at the water tankers again this morning #TJWaterWatch"
 
 
-def _cli(live_tidings, *args: str) -> str:
-    result = live_tidings.manage(*args)
-    assert result.returncode == 0, result.stderr or result.stdout
-    return result.stdout
-
-
 def _withhold_a_post_in_india(live_tidings) -> tuple[int, int, datetime]:
     """@tj_ravi posts; the ministry's public order names the post and the desk withholds it.
 
     Returns the post's id, the order's id and when the order was received.
     """
     for handle, role in (("tj_lex", "legal"), ("tj_ravi", "user")):
-        _cli(
-            live_tidings,
+        live_tidings.cli(
             "createuser",
             handle,
             "--email",
@@ -63,9 +56,7 @@ do_decide_items(demand, "all_matched", action="withhold", reason="Order under s.
 print(post.id, demand.id, demand.received_at.isoformat())
 """
     # The last line: the shell may first say what it imported.
-    post_id, demand_id, received_at = (
-        _cli(live_tidings, "shell", "-c", code).splitlines()[-1].split()
-    )
+    post_id, demand_id, received_at = live_tidings.cli("shell", "-c", code).splitlines()[-1].split()
     return int(post_id), int(demand_id), datetime.fromisoformat(received_at)
 
 

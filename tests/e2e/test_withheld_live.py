@@ -29,12 +29,6 @@ TEXT = "Two photos from the toll plaza"
 TRACTORS, CROWD = "Tractors on the highway", "A crowd with flags"
 
 
-def _cli(live_tidings, *args: str) -> str:
-    result = live_tidings.manage(*args)
-    assert result.returncode == 0, result.stderr or result.stdout
-    return result.stdout
-
-
 def _shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"withheld-live-{name}.png"), full_page=True)
 
@@ -122,8 +116,7 @@ def test_a_post_with_photos_seen_live_vanishes_in_india_when_withheld_and_stays_
         ("wl_boston", "user"),
         ("wl_counsel", "legal_admin"),
     ):
-        _cli(
-            live_tidings,
+        live_tidings.cli(
             "createuser",
             handle,
             "--email",
@@ -133,8 +126,7 @@ def test_a_post_with_photos_seen_live_vanishes_in_india_when_withheld_and_stays_
             "--role",
             role,
         )
-    _cli(
-        live_tidings,
+    live_tidings.cli(
         "shell",
         "-c",
         "from tidings.social.actions import do_follow\n"

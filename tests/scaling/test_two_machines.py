@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import io
 import json
-import queue
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -27,6 +25,7 @@ import requests
 from PIL import Image
 
 from tests.scaling.cluster import COUNTRY_HEADER, Cluster, Machine, run_cluster
+from tests.sse import SseReader
 
 pytestmark = pytest.mark.scaling
 
@@ -122,42 +121,6 @@ def eventually(check: Callable[[], bool], seconds: float) -> bool:
     return check()
 
 
-class SseReader:
-    """Reads ``event:``/``data:`` pairs of a Server-Sent Events stream on a thread."""
-
-    def __init__(self, url: str, headers: dict[str, str]) -> None:
-        self.response = requests.get(url, headers=headers, stream=True, timeout=(5, 60))
-        assert self.response.status_code == 200, self.response.text
-        self.events: queue.Queue[tuple[str, str]] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        event = None
-        try:
-            for line in self.response.iter_lines(decode_unicode=True):
-                if line.startswith("event: "):
-                    event = line[7:]
-                elif line.startswith("data: ") and event:
-                    self.events.put((event, line[6:]))
-                    event = None
-        except (requests.RequestException, AttributeError):
-            pass
-
-    def until(self, event: str, check: Callable[[str], bool], seconds: float) -> str | None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            try:
-                kind, data = self.events.get(timeout=max(0.05, deadline - time.monotonic()))
-            except queue.Empty:
-                return None
-            if kind == event and check(data):
-                return data
-        return None
-
-    def close(self) -> None:
-        self.response.close()
-
-
 @pytest.fixture(scope="module")
 def tokens(cluster: Cluster, app: App, accounts: dict[str, str]) -> dict[str, str]:
     """Tokens of the author (from A) and of the follower (from B), the follower following."""
@@ -211,6 +174,7 @@ def queued_but_not_delivered(cluster: Cluster, author: str, follower: str) -> No
 def test_a_post_made_on_a_reaches_a_followers_home_and_stream_on_b(cluster: Cluster, tokens):
     author, follower = tokens["author"], tokens["follower"]
     reader = SseReader(cluster.b.streaming_url + "/api/v1/streaming/user", headers=bearer(follower))
+    assert reader.response.status_code == 200, reader.response.text
     try:
         time.sleep(1)  # the stream has subscribed
         post = requests.post(

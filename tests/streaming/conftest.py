@@ -52,12 +52,6 @@ class Collector(StreamListener):
         return True
 
 
-def manage(live, *args: str) -> str:
-    result = live.manage(*args)
-    assert result.returncode == 0, result.stderr or result.stdout
-    return result.stdout
-
-
 def ensure_legal_member(live) -> None:
     """A legal admin to act for the desk (created once; a second createuser just refuses)."""
     live.manage(
@@ -81,7 +75,7 @@ def withhold_post(live, post_id: int | str, country: str = "IN") -> None:
         f"do_withhold(post=Post.objects.get(id={int(post_id)}), countries=[{country!r}], "
         f"reason='order under s.69A', acting_user=Account.objects.get(username={LEGAL_HANDLE!r}))\n"
     )
-    manage(live, "shell", "-c", code)
+    live.cli("shell", "-c", code)
 
 
 @pytest.fixture
