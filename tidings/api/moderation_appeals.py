@@ -14,6 +14,7 @@ legal appeals). Each change is one action of
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
@@ -187,6 +188,18 @@ def admin_get_appeal(request: HttpRequest, appeal_id: str) -> HttpResponse:
     return json_response(admin_moderation_appeal_json(appeal))
 
 
+def _decide(
+    request: HttpRequest, appeal_id: str, decide: Callable[..., ModerationAppeal]
+) -> HttpResponse:
+    """Approve or reject (``decide``) with the body's reason; the appeal as it now stands."""
+    account, appeal = _access(request, appeal_id, "admin:write")
+    data = read_body(request, DecisionIn)
+    decided = decide(appeal, reason=data.reason, acting_user=account)
+    return json_response(
+        admin_moderation_appeal_json(access_moderation_appeal(decided.id, acting_user=account))
+    )
+
+
 class DecisionIn(Schema):
     reason: str = Field(
         "", description=f"Why; required, sent to the account (at most {APPEAL_REASON_MAX_LENGTH})."
@@ -202,12 +215,7 @@ class DecisionIn(Schema):
 )
 def admin_approve(request: HttpRequest, appeal_id: str) -> HttpResponse:
     """A 422 when already decided (naming who decided) or without a reason."""
-    account, appeal = _access(request, appeal_id, "admin:write")
-    data = read_body(request, DecisionIn)
-    decided = do_approve_moderation_appeal(appeal, reason=data.reason, acting_user=account)
-    return json_response(
-        admin_moderation_appeal_json(access_moderation_appeal(decided.id, acting_user=account))
-    )
+    return _decide(request, appeal_id, do_approve_moderation_appeal)
 
 
 @router.post(
@@ -219,9 +227,4 @@ def admin_approve(request: HttpRequest, appeal_id: str) -> HttpResponse:
 )
 def admin_reject(request: HttpRequest, appeal_id: str) -> HttpResponse:
     """A 422 when already decided (naming who decided) or without a reason."""
-    account, appeal = _access(request, appeal_id, "admin:write")
-    data = read_body(request, DecisionIn)
-    decided = do_reject_moderation_appeal(appeal, reason=data.reason, acting_user=account)
-    return json_response(
-        admin_moderation_appeal_json(access_moderation_appeal(decided.id, acting_user=account))
-    )
+    return _decide(request, appeal_id, do_reject_moderation_appeal)

@@ -25,6 +25,7 @@ from tidings.legal.models import Appeal, AppealStatus, LegalNotice, NoticeKind, 
 from tidings.legal.roles import check_desk_access
 from tidings.lib.countries import EVERYWHERE
 from tidings.lib.errors import NotFound
+from tidings.lib.ids import row_id
 from tidings.social.models import Account
 
 OPEN_STATUSES = (AppealStatus.FILED, AppealStatus.ACKNOWLEDGED)
@@ -165,18 +166,9 @@ def appealable_withholdings(
     return found
 
 
-def _row_id(value: object) -> int | None:
-    """``value`` as a database id, or None for anything that cannot be one."""
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**63 else None
-
-
 def access_own_withholding(withholding_id: object, *, account: Account) -> Withholding:
     """The withholding if ``account`` owns its subject; ``NotFound`` for any other, or none."""
-    number = _row_id(withholding_id)
+    number = row_id(withholding_id)
     withholding = _withholdings().filter(id=number).first() if number else None
     if withholding is None:
         raise NotFound("There is no such withholding of your content.")
@@ -203,7 +195,7 @@ def own_appeals(account: Account) -> list[Appeal]:
 def access_appeal(appeal_id: object, *, acting_user: Account | None) -> Appeal:
     """The appeal, for desk staff; ``NotPermitted`` for anyone else, ``NotFound`` if none."""
     check_desk_access(acting_user)
-    number = _row_id(appeal_id)
+    number = row_id(appeal_id)
     appeal = _appeals().filter(id=number).first() if number else None
     if appeal is None:
         raise NotFound("There is no such appeal.")

@@ -33,12 +33,12 @@ from tidings.legal.models import (
 )
 from tidings.lib.countries import withheld_where
 from tidings.lib.errors import NotFound
+from tidings.lib.ids import row_id
 from tidings.social.models import Account
 from tidings.social.queries import Cursor, page_by_cursor
 
 NO_SUCH_DEMAND = "There is no such demand."
 NO_SUCH_ATTACHMENT = "There is no such attachment."
-_MAX_ID = 2**63
 
 
 class Outcome:
@@ -115,14 +115,6 @@ class ThreadMessage:
 # -- access ----------------------------------------------------------------------------
 
 
-def _demand_id(value: int | str) -> int | None:
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < _MAX_ID else None
-
-
 def portal_demands_of(acting_user: Account | None) -> QuerySet[Demand]:
     """The demands of the authority ``acting_user`` speaks for (``NotPermitted`` for others)."""
     authority = check_portal_member(acting_user)
@@ -132,7 +124,7 @@ def portal_demands_of(acting_user: Account | None) -> QuerySet[Demand]:
 def access_portal_demand(demand_id: int | str, *, acting_user: Account | None) -> Demand:
     """One of the member's own demands; ``NotFound`` for every other id, existing or not."""
     demands = portal_demands_of(acting_user)
-    number = _demand_id(demand_id)
+    number = row_id(demand_id)
     found = demands.filter(id=number).first() if number is not None else None
     if found is None:
         raise NotFound(NO_SUCH_DEMAND)
@@ -141,7 +133,7 @@ def access_portal_demand(demand_id: int | str, *, acting_user: Account | None) -
 
 def access_portal_attachment(demand: Demand, attachment_id: int | str) -> Attachment:
     """An attachment of a message in ``demand``'s thread (already accessed), or ``NotFound``."""
-    number = _demand_id(attachment_id)
+    number = row_id(attachment_id)
     found = (
         Attachment.objects.filter(id=number, correspondence__demand_id=demand.id).first()
         if number is not None

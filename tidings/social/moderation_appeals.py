@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tidings.lib.errors import NotFound
+from tidings.lib.ids import row_id
 from tidings.social.models import Account
 from tidings.social.models_moderation import (
     ModerationAction,
@@ -63,17 +64,9 @@ def filing_refusal(
     return ""
 
 
-def _row_id(value: object) -> int | None:
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**63 else None
-
-
 def access_own_notice(notice_id: object, *, account: Account) -> ModerationNotice:
     """The notice if it was sent to ``account``; ``NotFound`` for anyone else's, or none."""
-    number = _row_id(notice_id)
+    number = row_id(notice_id)
     notice = (
         ModerationNotice.objects.select_related("post").filter(id=number).first()
         if number
@@ -118,7 +111,7 @@ def check_appeal_moderator(account: Account | None) -> Account:
 def access_moderation_appeal(appeal_id: object, *, acting_user: Account | None) -> ModerationAppeal:
     """The appeal, for moderators; ``NotPermitted`` for anyone else, ``NotFound`` if none."""
     check_appeal_moderator(acting_user)
-    number = _row_id(appeal_id)
+    number = row_id(appeal_id)
     appeal = _appeals().filter(id=number).first() if number else None
     if appeal is None:
         raise NotFound("There is no such appeal.")

@@ -24,6 +24,7 @@ from tidings.legal.appeals import (
 )
 from tidings.lib.countries import withheld_where
 from tidings.lib.errors import TidingsError
+from tidings.lib.ids import row_id
 from tidings.social.moderation_appeals import own_notices
 from tidings.web.views.base import handles_errors, sign_in_required, signed_in
 
@@ -39,14 +40,6 @@ def _withholding_view(withholding) -> dict[str, object]:
         "promises": clock_promises(pack),
         "pack": pack,
     }
-
-
-def _post_id(raw: str | None) -> int | None:
-    try:
-        number = int(raw) if raw else None
-    except ValueError:
-        return None
-    return number if number is not None and 0 < number < 2**63 else None
 
 
 @require_GET
@@ -81,7 +74,7 @@ def appeal_new(request: HttpRequest) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
     raw = source.get("withholding")
     if not raw:
-        choices = appealable_withholdings(user, post_id=_post_id(request.GET.get("post")))
+        choices = appealable_withholdings(user, post_id=row_id(request.GET.get("post")))
         return render(
             request, "web/appeals/choose.html", {"choices": [_withholding_view(w) for w in choices]}
         )
