@@ -27,6 +27,14 @@ CHROMIUM_ARGS = [
 ]
 
 
+def fill_sign_in(page: object, handle: str, password: str) -> None:
+    """Sign in through the web form (``page`` has the live server as its base URL)."""
+    page.goto("/login")  # type: ignore[attr-defined]
+    page.get_by_label("Handle").fill(handle)  # type: ignore[attr-defined]
+    page.get_by_label("Password").fill(password)  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
+
+
 class CheckedBrowser:
     """A Playwright ``Browser`` whose contexts record CSP violations in ``violations``."""
 

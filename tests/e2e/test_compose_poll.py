@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import ARTIFACTS
+from tests.browser import ARTIFACTS, fill_sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -20,10 +20,7 @@ def _sign_in(context, handle: str) -> object:
 
     page = context.new_page()
     page.set_default_timeout(15_000)
-    page.goto("/login")
-    page.get_by_label("Handle").fill(handle)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    fill_sign_in(page, handle, PASSWORD)
     expect(page.get_by_role("heading", name="Home", level=1)).to_be_visible()
     return page
 

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from tests.browser import ARTIFACTS
+from tests.browser import ARTIFACTS, fill_sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -70,10 +70,7 @@ def test_a_legal_reviewer_withholds_two_accounts_in_india_only(chromium, live_ti
     )
     page = context.new_page()
     page.set_default_timeout(20_000)
-    page.goto("/login")
-    page.get_by_label("Handle").fill("deskclerk")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    fill_sign_in(page, "deskclerk", PASSWORD)
     page.get_by_role("link", name="Legal desk").click()
     expect(page.get_by_role("heading", name="Legal demands", level=1)).to_be_visible()
 

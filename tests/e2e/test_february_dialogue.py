@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 from pypdf import PdfReader
 
-from tests.browser import ARTIFACTS
+from tests.browser import ARTIFACTS, fill_sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -47,10 +47,7 @@ def _sign_in(browser, live_tidings, handle: str, **options):
     )
     page = context.new_page()
     page.set_default_timeout(20_000)
-    page.goto("/login")
-    page.get_by_label("Handle").fill(handle)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    fill_sign_in(page, handle, PASSWORD)
     return context, page
 
 

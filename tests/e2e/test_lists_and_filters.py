@@ -6,6 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.browser import fill_sign_in
+
 pytestmark = pytest.mark.browser
 
 PASSWORD = "reader-pass-2021"  # noqa: S105 - a test account's password
@@ -43,10 +45,7 @@ def test_a_filtered_post_opens_with_show_and_a_bookmark_lands_on_the_bookmarks_p
         " acting_user=Account.objects.get(username='tvfan'))\n"
     )
     live_tidings.cli("shell", "-c", code)
-    page.goto("/login")
-    page.get_by_label("Handle").fill("tvfan")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    fill_sign_in(page, "tvfan", PASSWORD)
     page.goto("/public")
     # The live server is shared with other modules: the keyword is this test's own.
     spoiler = page.get_by_text("The cliffhanger broke my heart")

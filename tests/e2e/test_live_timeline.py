@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser import ARTIFACTS
+from tests.browser import ARTIFACTS, fill_sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -50,10 +50,7 @@ def test_a_new_post_appears_on_a_followers_home_through_the_show_new_posts_bar(p
         "get = lambda h: Account.objects.get(username=h)\n"
         "do_follow(get('livewriter'), acting_user=get('livereader'))\n",
     )
-    page.goto("/login")
-    page.get_by_label("Handle").fill("livereader")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    fill_sign_in(page, "livereader", PASSWORD)
     expect(page.get_by_role("heading", name="Home", level=1)).to_be_visible()
     bar = page.locator(".live-bar")
     expect(bar).to_be_hidden()

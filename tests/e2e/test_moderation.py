@@ -11,7 +11,7 @@ import secrets
 
 import pytest
 
-from tests.browser import ARTIFACTS
+from tests.browser import ARTIFACTS, fill_sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -30,10 +30,7 @@ def _sign_in(browser, live_tidings, handle: str):
     )
     page = context.new_page()
     page.set_default_timeout(20_000)
-    page.goto("/login")
-    page.get_by_label("Handle").fill(handle)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    fill_sign_in(page, handle, PASSWORD)
     return context, page
 
 

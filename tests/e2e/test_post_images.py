@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser import ARTIFACTS
+from tests.browser import ARTIFACTS, fill_sign_in
 from tests.lib.test_images import jpeg_with_gps_rotated, png_bytes
 
 pytestmark = pytest.mark.browser
@@ -35,10 +35,7 @@ def _sign_in(context, handle: str, password: str) -> object:
 
     page = context.new_page()
     page.set_default_timeout(15_000)
-    page.goto("/login")
-    page.get_by_label("Handle").fill(handle)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    fill_sign_in(page, handle, password)
     expect(page.get_by_role("heading", name="Home", level=1)).to_be_visible()
     return page
 

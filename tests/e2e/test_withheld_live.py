@@ -18,7 +18,7 @@ import re
 import pytest
 from PIL import Image
 
-from tests.browser import ARTIFACTS
+from tests.browser import ARTIFACTS, fill_sign_in
 from tests.lib.test_images import GPS_IFD, jpeg_with_gps_rotated, png_bytes
 from tests.live_server import COUNTRY_HEADER
 
@@ -54,10 +54,7 @@ def _sign_in(chromium, live_tidings, handle: str, country: str = ""):
         )
     page = context.new_page()
     page.set_default_timeout(20_000)
-    page.goto("/login")
-    page.get_by_label("Handle").fill(handle)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    fill_sign_in(page, handle, PASSWORD)
     expect(page.get_by_role("heading", name="Home", level=1)).to_be_visible()
     return context, page
 
