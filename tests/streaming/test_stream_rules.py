@@ -11,6 +11,9 @@ from tests.conftest import viewer
 from tidings.legal.actions.withholding import do_lift_withholding, do_withhold
 from tidings.social import queries
 from tidings.social.actions import do_block, do_create_post, do_follow, do_mute, do_repost
+from tidings.social.actions.edits import do_edit_post
+from tidings.social.actions.filters import do_create_filter
+from tidings.social.actions.lists import do_add_list_accounts, do_create_list
 from tidings.social.models import StreamEvent
 from tidings.streaming.auth import request_from_scope
 from tidings.streaming.dispatch import Subscriber, messages_for
@@ -265,3 +268,82 @@ def test_a_preflight_allows_the_token_and_the_configured_country_header(settings
     assert dict(sent[0]["headers"])[b"access-control-allow-headers"] == (
         b"authorization, x-test-country"
     )
+
+
+def payloads(sub: Subscriber, kind: str, data: dict) -> list[tuple[str, tuple[str, ...], object]]:
+    """(event, stream, payload) triples ``sub`` receives; JSON payloads decoded."""
+    import json
+
+    return [
+        (m.event, m.stream, m.payload if m.event == "delete" else json.loads(m.payload))
+        for m in messages_for(kind, data, [sub]).get(sub, [])
+    ]
+
+
+def test_a_hide_filter_keeps_a_post_off_the_streams_of_its_context_only(alice, bob, make_post):
+    do_follow(alice, acting_user=bob)
+    do_create_filter(
+        "Scams", context=["home"], action="hide", keywords=[("crypto", True)], acting_user=bob
+    )
+    post = make_post(alice, "crypto giveaway #deals")
+    both = subscriber(bob, streams=[("user", ""), ("hashtag", "deals")])
+    got = payloads(both, "status", {"post": post.id})
+    assert [(event, stream) for event, stream, _ in got] == [("update", ("hashtag", "deals"))]
+    plain = make_post(alice, "plain weather")
+    assert received(subscriber(bob), "status", {"post": plain.id}) == [("update", str(plain.id))]
+
+
+def test_a_warn_filter_sends_the_post_with_its_match_in_filtered(alice, bob, make_post):
+    do_follow(alice, acting_user=bob)
+    do_create_filter("Spoilers", context=["home"], keywords=[("finale", True)], acting_user=bob)
+    post = make_post(alice, "the finale tonight #tv")
+    sub = subscriber(bob, streams=[("user", ""), ("hashtag", "tv")])
+    got = {stream: payload for _, stream, payload in payloads(sub, "status", {"post": post.id})}
+    home = got[("user",)]["filtered"]
+    assert [(f["filter"]["title"], f["keyword_matches"]) for f in home] == [
+        ("Spoilers", ["finale"])
+    ]
+    assert got[("hashtag", "tv")]["filtered"] == []  # the filter is for home only
+
+
+def test_the_user_stream_leaves_out_members_of_an_exclusive_list(alice, bob, carol, make_post):
+    do_follow(alice, acting_user=bob)
+    do_follow(carol, acting_user=bob)
+    news = do_create_list("News", exclusive=True, acting_user=bob)
+    do_add_list_accounts(news, [alice], acting_user=bob)
+    listed_only = make_post(alice, "read me in the list")
+    home = make_post(carol, "read me at home")
+    assert received(subscriber(bob), "status", {"post": listed_only.id}) == []
+    assert received(subscriber(bob), "status", {"post": home.id}) == [("update", str(home.id))]
+
+
+def test_an_edit_that_now_matches_a_hide_filter_is_sent_as_a_delete(alice, bob, make_post):
+    do_follow(alice, acting_user=bob)
+    post = make_post(alice, "a quiet evening")
+    sub = subscriber(bob)
+    assert received(sub, "status", {"post": post.id}) == [("update", str(post.id))]
+    do_create_filter(
+        "Scams", context=["home"], action="hide", keywords=[("crypto", True)], acting_user=bob
+    )
+    do_edit_post(post, "a quiet evening of crypto", acting_user=alice)
+    assert received(sub, "status.update", {"post": post.id}) == [("delete", str(post.id))]
+
+
+def test_notification_filters_apply_to_the_notification_stream(alice, bob, make_post):
+    do_create_filter(
+        "Scams", context=["notifications"], action="hide", keywords=[("crypto", True)],
+        acting_user=bob,
+    )  # fmt: skip
+    do_create_filter(
+        "Spoilers", context=["notifications"], keywords=[("finale", True)], acting_user=bob
+    )
+    make_post(alice, "@bob crypto offer")
+    make_post(alice, "@bob finale talk")
+    make_post(alice, "@bob lunch?")
+    ids = [e.data["notifications"][0] for e in StreamEvent.objects.filter(kind="notification")]
+    sent = payloads(subscriber(bob), "notification", {"notifications": ids})
+    by_text = {p["status"]["content"]: p["status"]["filtered"] for _, _, p in sent}
+    assert len(sent) == 2 and not any("crypto" in text for text in by_text)
+    finale = next(v for k, v in by_text.items() if "finale" in k)
+    assert [f["filter"]["title"] for f in finale] == ["Spoilers"]
+    assert next(v for k, v in by_text.items() if "lunch" in k) == []

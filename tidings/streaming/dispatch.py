@@ -2,6 +2,12 @@
 
 Every decision is asked of ``tidings.visibility.streams`` with a viewer built
 afresh for the event, so a block, mute or withholding made a moment ago counts.
+The viewer's own keyword filters then apply as on the matching timeline
+(``tidings.social.filtering``): ``home`` for the user stream (which also leaves
+out members of exclusive lists), ``public`` for the public and hashtag streams,
+``notifications`` for notifications. A ``hide`` match is not sent (an edit that
+now matches one is sent as a ``delete``, as the timeline no longer lists it); a
+``warn`` match is sent with ``filtered``.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from django.http import HttpRequest
 from tidings.api.auth import check_account_usable
 from tidings.api.serializers import Serializer
 from tidings.lib.errors import TidingsError
+from tidings.social.filtering import FilterMatch, ViewerFilters
 from tidings.social.models import Account, Post
 from tidings.social.queries import POST_RELATED
 from tidings.visibility import viewer_for_account, withheld_post_for
@@ -37,6 +44,14 @@ WITHHELD_ACCOUNT_RECENT_POSTS = 200
 WITHHELD_RECENT_REPOSTS = 1000
 #: Post ids remembered per connection, so a post fanned out twice is sent once.
 REMEMBERED = 2000
+#: The filter context of each post stream's timeline (Mastodon's: lists and home share ``home``).
+FILTER_CONTEXTS = {
+    "user": "home",
+    "public": "public",
+    "public:local": "public",
+    "hashtag": "public",
+    "hashtag:local": "public",
+}
 
 
 @dataclass(frozen=True)
@@ -82,6 +97,7 @@ class _Batch:
         self.accounts = Account.objects.in_bulk(ids)
         self._viewers: dict[int, Viewer | None] = {}
         self._serializers: dict[int, Serializer] = {}
+        self._filters: dict[tuple[int, str], ViewerFilters] = {}
 
     def viewer(self, sub: Subscriber) -> Viewer | None:
         """None when the connection's account may no longer read (suspended, deleted...)."""
@@ -107,6 +123,13 @@ class _Batch:
             self._serializers[key] = Serializer(sub.request, viewer)
         return self._serializers[key]
 
+    def filters(self, sub: Subscriber, viewer: Viewer, context: str) -> ViewerFilters:
+        """The viewer's filters for ``context`` (with exclusive-list members for ``home``)."""
+        key = (id(sub), context)
+        if key not in self._filters:
+            self._filters[key] = ViewerFilters.load(viewer, context, exclusive=context == "home")
+        return self._filters[key]
+
 
 def _json(data: Any) -> str:
     return orjson.dumps(data).decode()
@@ -123,7 +146,8 @@ def _post_messages(
 
     Per connection, each stream is asked about all ``posts`` at once and the
     posts it shows are serialized as one page, so an event of 200 posts costs
-    a few queries per connection, not a few per post.
+    a few queries per connection, not a few per post. The viewer's filters for
+    each stream's context are applied after (see the module's docstring).
     """
     out: dict[Subscriber, list[Message]] = {}
     for sub in subscribers:
@@ -131,20 +155,45 @@ def _post_messages(
         if viewer is None:
             continue
         shown_on: dict[int, list[tuple[str, str]]] = {}
+        hidden_on: dict[int, list[tuple[str, str]]] = {}
+        warned: dict[tuple[int, str], list[FilterMatch]] = {}
         for stream, tag in sorted(sub.streams):
-            if stream in POST_STREAMS:
-                for post in stream_shown_posts(viewer, posts, stream, tag):
-                    shown_on.setdefault(post.id, []).append((stream, tag))
+            if stream not in POST_STREAMS:
+                continue
+            context = FILTER_CONTEXTS[stream]
+            filters = batch.filters(sub, viewer, context)
+            listed = stream_shown_posts(viewer, posts, stream, tag)
+            if context == "home":
+                listed = filters.without_exclusive(listed)
+            kept, matches = filters.apply(listed)
+            kept_ids = {p.id for p in kept}
+            for post in listed:
+                on = shown_on if post.id in kept_ids else hidden_on
+                on.setdefault(post.id, []).append((stream, tag))
+            warned.update({(post_id, context): m for post_id, m in matches.items()})
         shown = [p for p in posts if p.id in shown_on]
         if kind == "update":
             shown = [p for p in shown if sub.remember(p.id)]
-        if not shown:
-            continue
-        serializer = batch.serializer(sub, viewer).prepare(shown)
-        messages = out.setdefault(sub, [])
-        for post in shown:
-            payload = _json(serializer.status(post))
-            messages.extend(Message(kind, payload, stream_name(s, t)) for s, t in shown_on[post.id])
+        messages: list[Message] = []
+        if kind == "status.update":
+            for post_id, streams in hidden_on.items():
+                sub.sent.pop(post_id, None)
+                messages.extend(
+                    Message("delete", str(post_id), stream_name(s, t)) for s, t in streams
+                )
+        if shown:
+            serializer = batch.serializer(sub, viewer).prepare(shown)
+            for post in shown:
+                payloads: dict[str, str] = {}
+                for s, t in shown_on[post.id]:
+                    context = FILTER_CONTEXTS[s]
+                    if context not in payloads:
+                        serializer.filtered = {post.id: warned.get((post.id, context), [])}
+                        payloads[context] = _json(serializer.status(post))
+                    messages.append(Message(kind, payloads[context], stream_name(s, t)))
+            serializer.filtered = {}
+        if messages:
+            out[sub] = messages
     return out
 
 
@@ -233,10 +282,16 @@ def _notification_messages(
             notification = stream_shows_notification(viewer, notification_id)
             if notification is None:
                 continue
+            filters = batch.filters(sub, viewer, "notifications")
+            kept, warned = filters.apply_to_notifications([notification])
+            if not kept:
+                continue  # a hide filter matches its post, as on the notifications list
             serializer = batch.serializer(sub, viewer)
             if notification.post_id is not None:
                 serializer.prepare([notification.post])
+            serializer.filtered = warned
             payload = _json(serializer.notification(notification))
+            serializer.filtered = {}
             out.setdefault(sub, []).extend(
                 Message("notification", payload, stream_name(s, t)) for s, t in streams
             )
