@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterator
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -22,6 +23,15 @@ from tidings.audit.models import AuditEvent, ChainHead
 from tidings.audit.verify import walk_chain
 
 ON_POSTGRES = connection.vendor == "postgresql"
+
+
+@pytest.fixture(autouse=True)
+def back_to_the_first_stream() -> Iterator[None]:
+    """The stream a test made this connection prefer is forgotten after it (other tests
+    expect a single writer's events in stream 1)."""
+    yield
+    if hasattr(connection, "_tidings_audit_stream"):
+        del connection._tidings_audit_stream
 
 
 def _write_in(stream: int, n: int = 1) -> list[AuditEvent]:

@@ -11,10 +11,11 @@ tidings/lib/locks.py). SQLite has one writer at a time: it always finds stream 1
 
 An event's hash is HMAC-SHA256, keyed with the audit key (tidings/audit/keys.py),
 over a canonical JSON serialisation (sorted keys, no whitespace) of every
-stored field but ``hash``: ``prev_hash``, ``seq``, ``stream`` and ``stream_seq`` included. The canonical form survives
-any faithful copy of the database: ``created_at`` is kept to the millisecond
-(what Django's JSON serializer writes) and ``data`` is stored exactly as it is
-hashed, in a form every database gives back unchanged (:func:`canonical_data`).
+stored field but ``hash``: ``prev_hash``, ``seq``, ``stream`` and ``stream_seq``
+included. The canonical form survives any faithful copy of the database:
+``created_at`` is kept to the millisecond (what Django's JSON serializer writes)
+and ``data`` is stored exactly as it is hashed, in a form every database gives
+back unchanged (:func:`canonical_data`).
 
 Events written before streams (``scheme == "hmac-sha256"``, no ``stream`` or
 ``stream_seq`` in the hash) and before the chain was keyed (``scheme == "sha256"``,
@@ -187,15 +188,14 @@ def _lock_a_head(connection: BaseDatabaseWrapper) -> ChainHead:
         Case(When(id=preferred, then=Value(0)), default=Value(1)), "id"
     )
     head = heads.select_for_update(skip_locked=True).first()
-    if head is None:
-        # No head rows yet (a new log, or more streams configured), or every head is busy.
+    if head is None and heads.count() < count:  # a new log, or more streams configured
         ChainHead.objects.bulk_create(
             [ChainHead(id=n, last_seq=0, last_hash=GENESIS_HASH) for n in range(1, count + 1)],
             ignore_conflicts=True,
         )
         head = heads.select_for_update(skip_locked=True).first()
-        if head is None:
-            head = ChainHead.objects.select_for_update().get(id=preferred)
+    if head is None:  # every head is busy: wait for this connection's own
+        head = ChainHead.objects.select_for_update().get(id=preferred)
     connection._tidings_audit_stream = head.id  # type: ignore[attr-defined]
     return head
 

@@ -1,4 +1,4 @@
-"""The audit log: append-only rows in hash chains ("streams"), each row carrying the hash of the one before.
+"""The audit log: append-only rows in hash chains ("streams"), each carrying the hash before it.
 
 The log is several independent chains so that concurrent writers do not queue on
 one lock (``TIDINGS_AUDIT_STREAMS``, default 8). Each stream has a ``ChainHead``
