@@ -3,6 +3,7 @@ fan-out completion, and the audit chain's own write rate, in one run.
 
     python -m bench.write [--database-url URL] [--data-dir DIR] [--clients 4] [--seconds 10]
                           [--followers 100] [--big-followers 4000] [--profile]
+                          [--audit-writers 1,4,8] [--audit-only]
 
 The server's data dir (default ``tidings-data/bench-write/<database name>/``) holds
 the audit key, its checkpoints and, without ``--database-url``, the SQLite file:
@@ -21,7 +22,8 @@ database): ``--clients`` authors with ``--followers`` followers each, one more w
 
 while a watcher measures, for every post, the time from its response until it is in
 every follower's home timeline (fan-out completion). After the server stops, it
-times the audit chain alone (events/s, one writer and ``--clients`` writers) and,
+times the audit chain alone (events/s, one writer and ``--clients`` writers, or each
+count in ``--audit-writers``; ``--audit-only`` does only that) and,
 with ``--profile``, profiles posting requests in this process (cProfile).
 Prints a summary and writes ``bench/results/write-<timestamp>.json``.
 """
@@ -71,6 +73,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--latency-posts", type=int, default=40, help="Posts per latency run.")
     parser.add_argument("--workers", type=int, default=2, help="Server worker processes.")
     parser.add_argument("--audit-events", type=int, default=2000, help="Events per audit run.")
+    parser.add_argument(
+        "--audit-writers",
+        default="",
+        help="Comma-separated writer counts for the audit chain alone (default: 1 and --clients).",
+    )
+    parser.add_argument(
+        "--audit-only",
+        action="store_true",
+        help="Only time the audit chain alone: no server, no authors, no posting.",
+    )
     parser.add_argument("--profile", action="store_true", help="Profile posting in-process.")
     parser.add_argument("--profile-posts", type=int, default=300)
     return parser.parse_args(argv)
@@ -376,10 +388,12 @@ def wait_for_empty_queue(timeout: float) -> int:
 
 
 def audit_events_so_far() -> int:
+    """Events in the log: the heads' counts (one row per stream; no scan of the events)."""
+    from django.db.models import Sum
+
     from tidings.audit.models import ChainHead
 
-    head = ChainHead.objects.filter(id=1).first()
-    return head.last_seq if head else 0
+    return ChainHead.objects.aggregate(n=Sum("last_seq"))["n"] or 0
 
 
 # -- the profile ---------------------------------------------------------------------------
@@ -436,10 +450,15 @@ def main(argv: list[str] | None = None) -> None:
         name = urlsplit(args.database_url).path.strip("/") or "sqlite"
         args.data_dir = str(ROOT / "tidings-data" / "bench-write" / name)
     port = free_port()
-    env = server_env(args, port)
+    env = server_env(args, args.database_url, port)
     subprocess.run([sys.executable, "-m", "tidings.cli", "migrate", "-v0"], env=env, check=True)
     setup_django(env)
     from django.db import connection
+
+    writers = [int(n) for n in args.audit_writers.split(",") if n.strip()] or [1, args.clients]
+    if args.audit_only:
+        audit_only(args, writers)
+        return
 
     run = "w" + datetime.now(UTC).strftime("%H%M%S%f")[:9]
     sizes = [args.followers] * args.clients + [args.followers, args.big_followers]
@@ -480,10 +499,7 @@ def main(argv: list[str] | None = None) -> None:
         "events_during_load": after - before,
         "events_per_post": round((after - before) / posts, 2),
         "events_per_s_during_load": round((after - before) / load["seconds"], 1),
-        "chain_alone": [
-            audit_rate(args.audit_events, 1),
-            audit_rate(args.audit_events, args.clients),
-        ],
+        "chain_alone": [audit_rate(args.audit_events, n) for n in writers],
     }
     info["events_written_by_run"] = audit_events_so_far() - first_event
     if args.profile:
@@ -492,6 +508,22 @@ def main(argv: list[str] | None = None) -> None:
     info["load_average_after"] = round(os.getloadavg()[0], 2)
     print_summary(results, info, args)
     write_results(results, info, args)
+
+
+def audit_only(args: argparse.Namespace, writers: list[int]) -> None:
+    """``--audit-only``: the audit chain alone, for each writer count; printed and written."""
+    from django.db import connection
+
+    info: dict[str, Any] = {
+        "database": connection.vendor,
+        "load_average_before": round(os.getloadavg()[0], 2),
+    }
+    rows = [audit_rate(args.audit_events, n) for n in writers]
+    info["load_average_after"] = round(os.getloadavg()[0], 2)
+    print(f"\nAudit chain alone on {info['database']}:")
+    for row in rows:
+        print(f"  {row['writers']:>3} writer(s): {row['events_per_s']:>8} events/s")
+    write_results({"audit": {"chain_alone": rows}}, info, args)
 
 
 def print_summary(results: dict[str, Any], info: dict[str, Any], args: argparse.Namespace) -> None:

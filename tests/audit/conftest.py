@@ -28,3 +28,25 @@ def audit_key(audit_key_file) -> AuditKey:
 @pytest.fixture
 def checkpoint_file(settings) -> Path:
     return settings.TIDINGS_AUDIT_CHECKPOINT_FILE
+
+
+@pytest.fixture(autouse=True)
+def events_numbered_from_one(request) -> None:
+    """Each test's log numbers its events from 1, as a fresh database does.
+
+    On PostgreSQL ``seq`` comes from a sequence, which the rollback that ends a test
+    does not rewind; the tests name events by number, so it starts again here.
+    (That ``seq`` may have gaps is checked in test_streams.py.)
+    """
+    uses = set(request.fixturenames)
+    if not uses & {"db", "transactional_db"}:
+        return
+    request.getfixturevalue("transactional_db" if "transactional_db" in uses else "db")
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT setval('audit_event_seq', "
+                "COALESCE((SELECT MAX(seq) FROM audit_auditevent), 0) + 1, false)"
+            )

@@ -137,7 +137,10 @@ def test_e_log_emptied_after_a_checkpoint_and_written_afresh_is_found(
         make_post(alice, f"fresh start {n}")
     call_command("audit", "verify")
     assert f"{len(the_record) + 2} events verified" in capsys.readouterr().out
-    with pytest.raises(CommandError, match="no longer has the hash of the checkpoint"):
+    # SQLite numbers the fresh log from 1 again; PostgreSQL's sequence never reuses a number.
+    with pytest.raises(
+        CommandError, match="no longer has the hash of the checkpoint|no longer in the log"
+    ):
         _verify(checkpoint_file)
 
 

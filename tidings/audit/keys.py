@@ -100,10 +100,10 @@ def audit_key_for_writing() -> AuditKey:
     key = load_audit_key()
     if key is not None:
         return key
-    from tidings.audit.models import KEYED_SCHEME, AuditEvent
+    from tidings.audit.models import KEYED_SCHEMES, AuditEvent
 
     path = _key_file()
-    if AuditEvent.objects.filter(scheme=KEYED_SCHEME).exists():
+    if AuditEvent.objects.filter(scheme__in=KEYED_SCHEMES).exists():
         raise ImproperlyConfigured(
             f"The audit log was written with an audit key, but there is none at {path} "
             "and TIDINGS_AUDIT_KEY is unset. Restore the key file from its backup."

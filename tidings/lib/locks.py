@@ -22,10 +22,13 @@ goes back to an earlier one:
    moderation action locks its **notice** row; deciding one locks the
    **moderation appeal** row, then its notice, then the account it lifts a
    suspension or limit from (``social/actions/moderation_appeals.py``).
-4. **The audit chain head** (``ChainHead``, locked by ``record_events``):
-   *always last*. Every action writes its audit events at the end of its
-   transaction, after every other write, so the chain head is held only for
-   the moment of appending and never while waiting for another lock.
+4. **One audit chain head** (``ChainHead``, one row per stream, locked by
+   ``record_events``): *always last*. Every action writes its audit events at
+   the end of its transaction, after every other write, so a head is held only
+   for the moment of appending and never while waiting for another lock. A
+   transaction holds at most one head: it takes a free one (``SKIP LOCKED``),
+   and a second ``record_events`` in the same transaction takes the same head
+   again (tidings/audit/chain.py).
 
 A check-then-create that no unique constraint can guard (an e-mail address may
 be shared by accounts staff create, but not taken twice at sign-up) first takes

@@ -1,6 +1,6 @@
 """``tidings audit verify [--checkpoints FILE] [--no-key]`` and ``tidings audit checkpoint``.
 
-``verify`` walks the chain (exit 1 naming the first bad event) and, given a
+``verify`` walks every stream of the chain (exit 1 naming the first bad event) and, given a
 checkpoint file, proves the log extends every checkpoint in it. ``checkpoint``
 signs the current head and appends it to the checkpoint file.
 """
@@ -24,9 +24,9 @@ from tidings.audit.verify import WITHOUT_KEY_WARNING, walk_chain
 
 class Command(BaseCommand):
     help = (
-        "Audit log tools. 'verify' checks the hash chain end to end (and, with "
+        "Audit log tools. 'verify' checks every stream of the hash chain end to end (and, with "
         "--checkpoints FILE, that the log extends every checkpoint in FILE); "
-        "'checkpoint' signs the current head and appends it to the checkpoint file."
+        "'checkpoint' signs the current heads and appends it to the checkpoint file."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -80,11 +80,13 @@ class Command(BaseCommand):
                     + "."
                 )
             checked = sum(1 for line in lines if line.strip())
+        streams = f" (in {walk.streams} streams)" if walk.streams > 1 else ""
         if key is not None:
-            self.stdout.write(f"Audit chain intact: {walk.events} events verified.")
+            self.stdout.write(f"Audit chain intact: {walk.events} events verified{streams}.")
         else:
             self.stdout.write(
-                f"Audit chain links intact: {walk.events} events in order. {WITHOUT_KEY_WARNING}"
+                f"Audit chain links intact: {walk.events} events in order{streams}. "
+                f"{WITHOUT_KEY_WARNING}"
             )
         if walk.legacy_events:
             self.stdout.write(

@@ -79,9 +79,10 @@ class Command(BaseCommand):
                 raise CommandError(f"Could not restore {source}: {error}") from error
             finally:
                 ContentType.objects.clear_cache()
-        head = ChainHead.objects.filter(id=1).first()
+        streams = ChainHead.objects.filter(last_seq__gt=0).count()
         self.stdout.write(
             f"Restored {Account.objects.count()} accounts, {Post.objects.count()} posts and "
-            f"{AuditEvent.objects.count()} audit events (chain head #{head.last_seq if head else 0})."
+            f"{AuditEvent.objects.count()} audit events (in {streams} chain stream"
+            f"{'' if streams == 1 else 's'})."
             " Now run `tidings audit verify`."
         )
