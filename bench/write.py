@@ -436,7 +436,7 @@ def main(argv: list[str] | None = None) -> None:
         name = urlsplit(args.database_url).path.strip("/") or "sqlite"
         args.data_dir = str(ROOT / "tidings-data" / "bench-write" / name)
     port = free_port()
-    env = server_env(args, port)
+    env = server_env(args, args.database_url, port)
     subprocess.run([sys.executable, "-m", "tidings.cli", "migrate", "-v0"], env=env, check=True)
     setup_django(env)
     from django.db import connection
