@@ -4,8 +4,7 @@ Claiming is one statement on PostgreSQL: an ``UPDATE`` of the row its
 subquery picks ``FOR UPDATE SKIP LOCKED`` (any number of workers on any number
 of machines each get a different row); on SQLite a plain read first, so an idle
 worker never takes the write lock, then an IMMEDIATE transaction of two
-statements. The
-task itself runs outside the claim, in its own transactions.
+statements. The task itself runs outside the claim, in its own transactions.
 
 A row left ``RUNNING`` longer than ``TASK_LEASE`` seconds belongs to a worker
 that died; it is given back to the queue (tasks are idempotent), or failed
@@ -142,10 +141,10 @@ class Worker:
             "LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING *"
         )
         params = [
-            TaskResultStatus.RUNNING,
+            TaskResultStatus.RUNNING.value,
             now,
             self.worker_id,
-            TaskResultStatus.READY,
+            TaskResultStatus.READY.value,
             self.backend_name,
             get_date_max(),
             now,
