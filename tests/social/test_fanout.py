@@ -56,6 +56,21 @@ def test_a_post_reaches_its_author_at_once_and_every_follower_through_the_queue(
     assert owners == {alice.id, *fans}
 
 
+def test_a_fanout_batch_costs_a_fixed_number_of_queries(alice, django_assert_num_queries):
+    """A batch costs the same queries whatever its size (pinned, so one added is noticed).
+
+    Claiming the row: on PostgreSQL one UPDATE that picks and locks it; on SQLite a look,
+    then BEGIN, read, mark it running, COMMIT. Then one transaction: BEGIN, the post and its
+    author, the batch's followers, one INSERT for their home entries, the stream event, the
+    row marked done, COMMIT (no savepoint inside the task's own transaction).
+    """
+    give_followers(alice, 300)
+    do_create_post("to 300", acting_user=alice)
+    claim = 1 if connection.vendor == "postgresql" else 5
+    with django_assert_num_queries(claim + 7):
+        assert Worker(worker_id="counted").step() is True
+
+
 def test_fanning_out_again_adds_nothing_and_a_deleted_post_is_not_fanned_out(alice, run_tasks):
     give_followers(alice, 3)
     post = do_create_post("twice", acting_user=alice)

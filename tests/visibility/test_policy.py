@@ -67,6 +67,19 @@ def test_followers_only_post_is_visible_to_its_author(alice, make_post):
     assert listed(post, alice)
 
 
+def test_an_author_sees_its_own_post_without_loading_blocks_or_mutes(
+    alice, bob, make_post, django_assert_num_queries
+):
+    """No account blocks or mutes itself, so the check asks nothing (posting relies on it)."""
+    do_block(bob, acting_user=alice)
+    do_mute(bob, acting_user=alice)
+    post = make_post(alice, "mine", visibility="direct")
+    me = viewer(alice)
+    with django_assert_num_queries(0):
+        assert can_view_post(me, post)
+    assert not can_view_post(viewer(bob), post)
+
+
 def test_followers_only_post_never_appears_in_public_listings(alice, bob, make_post):
     do_follow(alice, acting_user=bob)
     post = make_post(alice, "for friends", visibility="followers")

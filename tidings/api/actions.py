@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from oauth2_provider.generators import generate_client_id
 from oauth2_provider.models import AccessToken, Application
@@ -141,11 +141,34 @@ def do_post_once(
     The key row is inserted before posting, so a concurrent repeat in another
     worker waits on the unique index and then finds the post.
     """
-    row, made = IdempotencyKey.objects.get_or_create(account=acting_user, key=key[:200])
-    if not made and row.post_id is not None:
-        existing = Post.objects.select_related(*POST_RELATED).filter(id=row.post_id).first()
+    row_id, post_id = _claim_key(acting_user, key[:200])
+    if post_id is not None:
+        existing = Post.objects.select_related(*POST_RELATED).filter(id=post_id).first()
         if existing is not None:
             return existing, False
     post = create()
-    IdempotencyKey.objects.filter(id=row.id).update(post=post)
+    IdempotencyKey.objects.filter(id=row_id).update(post=post)
     return post, True
+
+
+def _claim_key(account: Account, key: str) -> tuple[int, int | None]:
+    """The (id, post id) of ``account``'s row for ``key``, inserted now or found (and locked).
+
+    One upsert (PostgreSQL, SQLite 3.35+) instead of a read, then an insert in a
+    savepoint: a repeat arriving while the first is still posting waits on the
+    unique index, then gets the first's row with its post.
+    """
+    meta, quote = IdempotencyKey._meta, connection.ops.quote_name
+    account_col, key_col, at_col, post_col = (
+        quote(meta.get_field(f).column) for f in ("account", "key", "created_at", "post")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(meta.db_table)} ({account_col}, {key_col}, {at_col}) "  # noqa: S608
+            f"VALUES (%s, %s, %s) ON CONFLICT ({account_col}, {key_col}) "
+            f"DO UPDATE SET {key_col} = EXCLUDED.{key_col} "
+            f"RETURNING {quote(meta.pk.column)}, {post_col}",
+            [account.id, key, connection.ops.adapt_datetimefield_value(timezone.now())],
+        )
+        row_id, post_id = cursor.fetchone()
+    return row_id, post_id

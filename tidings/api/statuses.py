@@ -16,6 +16,7 @@ from tidings.api.pagination import PageQuery, cursor, json_response
 from tidings.api.params import body_doc, parse
 from tidings.api.ratelimit import by_account, rate_limit
 from tidings.api.serializers import Serializer
+from tidings.lib.errors import NotFound
 from tidings.social.actions import (
     do_create_post,
     do_create_post_with_poll,
@@ -30,7 +31,7 @@ from tidings.social.actions.media import check_media_ids
 from tidings.social.filtering import filter_posts
 from tidings.social.models import Post, Visibility
 from tidings.social.queries import accounts_who, thread
-from tidings.visibility import access_post
+from tidings.visibility import access_post, can_view_post
 
 router = Router(tags=["statuses"])
 
@@ -88,10 +89,15 @@ def create_status(request: HttpRequest) -> HttpResponse:
 
     key = request.headers.get("Idempotency-Key", "").strip()
     if key:
-        post, _ = do_post_once(key, acting_user=auth.account, create=create)
+        post, created = do_post_once(key, acting_user=auth.account, create=create)
     else:
-        post = create()
-    post = access_post(auth.viewer, post.id)
+        post, created = create(), True
+    if not created:  # a repeat: the first post as it is now (deleted or withheld meanwhile?)
+        post = access_post(auth.viewer, post.id)
+    elif not can_view_post(auth.viewer, post):
+        raise NotFound("That post does not exist or is not visible to you.")
+    # A new post is answered from the objects just written (the author's counters included):
+    # reading it back would cost a query with three joins and the viewer's blocks.
     return json_response(Serializer(request, auth.viewer).statuses([post])[0])
 
 

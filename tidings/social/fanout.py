@@ -49,7 +49,9 @@ def fanout_post(post_id: int, after_follower_id: int = 0) -> int:
     )
     if not followers:
         return 0
-    with transaction.atomic():
+    # No savepoint: the worker runs this task in its own transaction, and a failure here
+    # fails the whole task (and its success record) anyway.
+    with transaction.atomic(savepoint=False):
         _insert_home_entries(post, after_follower_id, followers[-1])
         publish_status(post.id)  # live home streams of this batch of followers
         if len(followers) == FANOUT_BATCH:

@@ -145,6 +145,8 @@ class Grants:
 def _author_shown(viewer: Viewer, author: Account, listing: Fetch) -> bool:
     if author.suspended_at is not None:
         return False
+    if author.id == viewer.account_id:
+        return True  # no one blocks or mutes themselves (the actions refuse): no query needed
     if listing is None:
         return author.id not in viewer.blocked_by_ids
     return author.id not in viewer.hidden_author_ids(include_mutes=listing is not Listing.DIRECT)

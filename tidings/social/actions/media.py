@@ -119,6 +119,8 @@ def check_media_ids(media_ids: Sequence[object], *, owner: Account) -> list[Medi
             raise InvalidInput("Media ids are numbers.") from None
     if len(set(ids)) != len(ids):
         raise InvalidInput("The same image is attached twice.")
+    if not ids:
+        return []  # most posts: no query built
     found = {m.id: m for m in MediaAttachment.objects.filter(id__in=ids, owner=owner)}
     for media_id in ids:
         media = found.get(media_id)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -80,6 +81,27 @@ def _link_mentions(post: Post) -> list[int]:
     return ids
 
 
+def _count_new_post(author: Account, created_at: datetime) -> None:
+    """Add the new post to ``author``'s counters, and set them on ``author`` as written (the
+    posting answer shows them without reading the account back). One statement with
+    ``RETURNING`` (PostgreSQL, SQLite 3.35+): exact even while the author posts elsewhere."""
+    table = Account._meta.db_table
+    quote = connection.ops.quote_name
+    count, last = (
+        quote(Account._meta.get_field(f).column) for f in ("posts_count", "last_post_at")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(table)} SET {count} = {count} + 1, {last} = %s "  # noqa: S608 (names)
+            f"WHERE {quote(Account._meta.pk.column)} = %s RETURNING {count}",
+            [connection.ops.adapt_datetimefield_value(created_at), author.id],
+        )
+        row = cursor.fetchone()
+    if row is None:  # the account row is gone (deleted meanwhile): the insert's foreign key fails
+        raise InvalidInput("This account no longer exists.")
+    author.posts_count, author.last_post_at = row[0], created_at
+
+
 @transaction.atomic
 def do_create_post(
     text: str,
@@ -111,9 +133,7 @@ def do_create_post(
     attach_media(post, media, acting_user=acting_user)
     _link_hashtags(post)
     mentioned = all_mentioned = _link_mentions(post)
-    Account.objects.filter(id=acting_user.id).update(
-        posts_count=F("posts_count") + 1, last_post_at=post.created_at
-    )
+    _count_new_post(acting_user, post.created_at)
     if in_reply_to is not None:
         Post.objects.filter(id=in_reply_to.id).update(replies_count=F("replies_count") + 1)
         notify(
