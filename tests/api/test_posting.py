@@ -24,20 +24,21 @@ def _post(client, text: str, **headers) -> dict:
 
 
 def test_a_post_costs_a_fixed_number_of_queries(alice, api_client, django_assert_num_queries):
-    """13 queries, whatever the follower count (this pins them, so one added is noticed):
+    """14 queries, whatever the follower count (this pins them, so one added is noticed):
 
     1 the token (and its account); the posting transaction: 2 BEGIN and COMMIT (savepoint
     and release under the test's transaction), 3 the post, 4 the author's counters
     (UPDATE ... RETURNING, shown in the answer), 5 the author's own home entry, 6 the
-    stream event, 7 the fan-out task row, 8-10 the audit event (lock the chain head, insert
-    the event, move the head); then the answer: 11 the viewer's marks on the post (images,
-    poll, favourite, repost, bookmark, pin in one query), 12 the withheld-set version. The
+    stream event, 7 the fan-out task row, 8-11 the audit event (lock a free stream's head,
+    the next ``seq``, insert the event, move the head); then the answer: 12 the viewer's
+    marks on the post (images, poll, favourite, repost, bookmark, pin in one query), 13 the
+    withheld-set version. The
     post is not read back: the answer is built from the objects just written.
     """
     give_followers(alice, 100)
     client = api_client(alice)
     _post(client, "warm-up")  # the first request also loads per-process state
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         _post(client, "one more post")
 
 
@@ -45,10 +46,10 @@ def test_a_post_with_an_idempotency_key_costs_four_queries_more(
     alice, api_client, django_assert_num_queries
 ):
     """The key's row in one upsert, a savepoint and its release around the nested posting
-    action, and the key's link to the post: 13 + 4."""
+    action, and the key's link to the post: 14 + 4."""
     client = api_client(alice)
     _post(client, "warm-up")
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         _post(client, "with a key", HTTP_IDEMPOTENCY_KEY="once")
 
 
