@@ -48,6 +48,9 @@ def _unspent_rate_limits(settings) -> None:
     caches["ratelimit"].clear()
     if "LocMemCache" in settings.CACHES["default"]["BACKEND"]:
         caches["default"].clear()  # nothing cached by one test (instance counts) shows in another
+    from tidings.api.instance import forget_documents
+
+    forget_documents()  # nor a rendered instance document with its counts
 
 
 @pytest.fixture(autouse=True)
