@@ -48,6 +48,9 @@ def _unspent_rate_limits(settings) -> None:
     caches["ratelimit"].clear()
     if "LocMemCache" in settings.CACHES["default"]["BACKEND"]:
         caches["default"].clear()  # nothing cached by one test (instance counts) shows in another
+    from tidings.api.instance import forget_documents
+
+    forget_documents()  # nor a rendered instance document with its counts
 
 
 @pytest.fixture(autouse=True)
@@ -185,3 +188,27 @@ def _snowflake_worker_lease(django_db_setup, django_db_blocker) -> None:
 
     with django_db_blocker.unblock():
         worker_number()
+
+
+#: Redis database for the tests of caches shared through Redis (flushed by them).
+TEST_REDIS_URL = "redis://127.0.0.1:6379/12"
+
+
+@pytest.fixture(params=["database", pytest.param("redis", marks=pytest.mark.redis)])
+def shared_stores(request, settings) -> str:
+    """Runs a test as configured without Redis, then as with ``TIDINGS_REDIS_URL`` set
+    (caches and sessions shared through Redis database 12, emptied first)."""
+    if request.param == "redis":
+        import redis
+
+        redis.Redis.from_url(TEST_REDIS_URL).flushdb()
+        settings.REDIS_URL = TEST_REDIS_URL
+        settings.CACHES = {
+            **settings.CACHES,
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": TEST_REDIS_URL,
+            },
+        }
+        settings.SESSION_ENGINE = "tidings.lib.sessions.cached_db"
+    return request.param

@@ -84,6 +84,11 @@ MIDDLEWARE = [
 ROOT_URLCONF = "tidings.urls"
 WSGI_APPLICATION = "tidings.wsgi.application"
 AUTH_USER_MODEL = "social.Account"
+#: Django's model backend with a one-statement ``get_user``; ModelBackend for older sessions.
+AUTHENTICATION_BACKENDS = [
+    "tidings.social.backends.AccountBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:public"
@@ -257,11 +262,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Sessions are cached only in a cache shared by every worker (Redis): a per-process
 # cache would keep a signed-out session alive in the other workers.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if REDIS_URL
-    else "django.contrib.sessions.backends.db"
-)
+# Both read a session with one prepared statement (tidings/lib/sessions).
+SESSION_ENGINE = "tidings.lib.sessions.cached_db" if REDIS_URL else "tidings.lib.sessions.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cache
 
 from django.conf import settings
+from django.db import connection
 from django.http import HttpRequest
 from oauth2_provider.models import AccessToken
 
 from tidings.api import scopes as scope_rules
 from tidings.api.errors import ApiError, Forbidden, Unauthorized
+from tidings.lib.rows import ModelRows
+from tidings.social.backends import accounts as account_rows
 from tidings.social.models import Account
 from tidings.visibility import Viewer, viewer_for_account
 from tidings.visibility.middleware import request_countries
@@ -43,6 +47,34 @@ def check_account_usable(account: Account) -> None:
         raise Forbidden("Your login is missing a confirmed e-mail address")
 
 
+_tokens = ModelRows(AccessToken, "t")
+
+
+@cache
+def _token_sql() -> str:
+    checksum = connection.ops.quote_name(AccessToken._meta.get_field("token_checksum").column)
+    user = connection.ops.quote_name(AccessToken._meta.get_field("user").column)
+    # Table and column names from the models; the checksum is a parameter.
+    return (
+        f"SELECT {_tokens.columns}, {account_rows.columns} "  # noqa: S608
+        f"FROM {_tokens.table} t LEFT JOIN {account_rows.table} a ON a.id = t.{user} "
+        f"WHERE t.{checksum} = %s"
+    )
+
+
+def token_by_checksum(checksum: str) -> AccessToken | None:
+    """The token with its account (``token.user``, loaded), in one prepared statement."""
+    with connection.cursor() as cursor:
+        cursor.execute(_token_sql(), [checksum])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    token = _tokens.build(row[: _tokens.width])
+    account = account_rows.build(row[_tokens.width :]) if token.user_id is not None else None
+    AccessToken.user.field.set_cached_value(token, account)
+    return token
+
+
 def api_auth(request: HttpRequest) -> ApiAuth:
     """The caller, looked up once per request; a bad or expired token answers 401."""
     cached = getattr(request, "_api_auth", None)
@@ -54,7 +86,7 @@ def api_auth(request: HttpRequest) -> ApiAuth:
         auth = ApiAuth(None, None, frozenset(), viewer_for_account(None, countries))
     else:
         checksum = hashlib.sha256(raw.encode("utf-8")).hexdigest()
-        token = AccessToken.objects.select_related("user").filter(token_checksum=checksum).first()
+        token = token_by_checksum(checksum)
         if token is None or token.is_expired():
             raise Unauthorized()
         account = token.user

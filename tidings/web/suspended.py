@@ -50,11 +50,11 @@ class SuspendedAccountMiddleware:
     ) -> HttpResponse | None:
         if getattr(view, "never_as_account", False):
             return None
+        if request.path_info.startswith("/api/"):
+            return None  # tokens only, never the session (auth refuses it): none loaded
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or not user.is_suspended:
             return None
-        if request.path_info.startswith("/api/"):
-            return None  # tokens only, never the session: auth refuses it
         match = request.resolver_match
         if match is not None and match.view_name in ALLOWED:
             return None

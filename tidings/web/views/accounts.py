@@ -48,7 +48,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 return render(
                     request, "web/signup.html", {"waiting": account, "approval": approval}
                 )
-            auth_login(request, account, backend="django.contrib.auth.backends.ModelBackend")
+            auth_login(request, account, backend="tidings.social.backends.AccountBackend")
             messages.success(request, f"Welcome to Tidings, @{account.username}!")
             return redirect("web:home")
     status = 422 if request.method == "POST" else 200
