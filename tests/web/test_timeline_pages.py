@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import pytest
 from django.middleware.csrf import CSRF_SESSION_KEY, _check_token_format, _does_token_match
+from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.test import Client
 
@@ -135,6 +136,15 @@ def test_the_compose_box_is_the_one_its_template_renders(rf):
     )
     assert fragments.blank_compose(csrf_token=token, here=here) == expected
     assert fragments.blank_compose(csrf_token=token, here=here) == expected  # warm
+
+
+def test_a_compose_box_with_what_was_typed_is_rendered_from_its_template(db):
+    """Only the empty form is shared: a form sent back with its text keeps that text."""
+    form = ComposeForm(data={"text": "half a thought", "visibility": "public"})
+    context = {"compose_form": form, "csrf_token": "AbC123" * 10, "here": "/"}
+    html = Template("{% load tidings_web %}{% compose_box %}").render(Context(context))
+    assert html == render_to_string("web/_compose.html", context)
+    assert "half a thought</textarea>" in html
 
 
 def test_each_viewer_gets_its_own_csrf_token_in_the_compose_box(alice, bob):
