@@ -1,7 +1,7 @@
 """Where a read request's time goes: in-process timings per endpoint against ``/healthz``.
 
     python -m bench.profile_request [--data-dir DIR] [--database-url URL] [--requests 60]
-                                    [--rounds 3] [--only PATH-SUBSTRING] [--profile PATH]
+                                    [--rounds 3] [--only SUBSTRING] [--profile PATH]
                                     [--json FILE]
 
 Runs the Django test client against an already seeded database (``tidings bench
@@ -34,7 +34,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--database-url", default=os.environ.get("TIDINGS_DATABASE_URL", ""))
     parser.add_argument("--requests", type=int, default=60, help="Requests per endpoint a round.")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--only", default="", help="Measure only paths containing this.")
+    parser.add_argument(
+        "--only", default="", help="Measure only endpoints whose path or name contains this."
+    )
     parser.add_argument("--profile", default="", help="cProfile the paths containing this.")
     parser.add_argument("--json", default="", help="Write the figures here too.")
     parser.add_argument(
@@ -135,8 +137,8 @@ def endpoints(people: list[dict[str, Any]], tag: str) -> list[tuple[str, str, di
             (f"api home 20 ({who})", "/api/v1/timelines/home?limit=20", {"token": person["token"]}),
             (f"api home 40 ({who})", "/api/v1/timelines/home?limit=40", {"token": person["token"]}),
         ]
+    rows += [(f"web home ({p['label']})", "/", {"cookie": p["cookie"]}) for p in people]
     rows += [
-        ("web home", "/", {"cookie": people[0]["cookie"]}),
         ("web public", "/public", {"cookie": people[0]["cookie"]}),
         ("web tag", f"/tags/{tag}", {"cookie": people[0]["cookie"]}),
     ]
@@ -163,7 +165,9 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     people = viewers()
     tag = busiest_tag()
     rows = [
-        r for r in endpoints(people, tag) if not args.only or args.only in r[1] or r[0] == "healthz"
+        r
+        for r in endpoints(people, tag)
+        if not args.only or args.only in r[1] or args.only in r[0] or r[0] == "healthz"
     ]
     from django.conf import settings
 

@@ -92,6 +92,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=None,
         help="Load time per leg of the cookie and token cost runs (default: --seconds).",
     )
+    parser.add_argument(
+        "--groups",
+        default="",
+        help="Load only these groups of pages (comma-separated: near-static, api, web); "
+        "the /healthz baseline is always loaded.",
+    )
     parser.add_argument("--warmup", type=float, default=2.0, help="Unmeasured load first.")
     parser.add_argument("--concurrency", type=int, default=4, help="Open connections.")
     parser.add_argument("--threads", type=int, default=1, help="wrk threads.")
@@ -267,8 +273,9 @@ class Endpoint:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-def plan(viewers: dict[str, Any], tag: str) -> list[Endpoint]:
-    """Every endpoint in the order it is loaded; the baseline comes first and last."""
+def plan(viewers: dict[str, Any], tag: str, groups: str = "") -> list[Endpoint]:
+    """Every endpoint in the order it is loaded; the baseline comes first and last.
+    ``groups`` (comma-separated) keeps only those groups, and the baseline."""
     endpoints = [Endpoint("/healthz, no cookie (first)", "/healthz", "baseline")]
     endpoints += [Endpoint(path, path, "near-static") for path in NEAR_STATIC]
     for role in ("median", "most"):
@@ -284,6 +291,9 @@ def plan(viewers: dict[str, Any], tag: str) -> list[Endpoint]:
             Endpoint(f"web /tags/{tag}", f"/tags/{tag}", "web", role, web),
         ]
     endpoints.append(Endpoint("/healthz, no cookie (last)", "/healthz", "baseline"))
+    wanted = {g.strip() for g in groups.split(",") if g.strip()}
+    if wanted:
+        endpoints = [e for e in endpoints if e.group == "baseline" or e.group in wanted]
     return endpoints
 
 
@@ -363,7 +373,7 @@ def run_one(args: argparse.Namespace, database_url: str) -> dict[str, Any]:
     tidings(env, "migrate", "-v0", what="Migrating the benchmark database")
     info = json.loads(tidings(env, "bench", "viewers", what="Signing in the viewers"))
     viewers = info.pop("viewers")
-    endpoints = plan(viewers, info["tag"])
+    endpoints = plan(viewers, info["tag"], args.groups)
     load_before = round(os.getloadavg()[0], 2)
     rows: list[dict[str, Any]] = []
     with running_server(env, port, args.workers) as base:
@@ -403,7 +413,15 @@ def run_one(args: argparse.Namespace, database_url: str) -> dict[str, Any]:
         },
         "settings": {
             k: getattr(args, k)
-            for k in ("seconds", "cost_seconds", "warmup", "concurrency", "threads", "workers")
+            for k in (
+                "seconds",
+                "cost_seconds",
+                "warmup",
+                "concurrency",
+                "threads",
+                "workers",
+                "groups",
+            )
         }
         | {"tool": rows[0]["tool"]},
         "dataset": info["dataset"],

@@ -159,3 +159,15 @@ def test_wrk_runs_with_the_threads_and_headers_asked_for():
     )
     assert command[:4] == ["wrk", "-t1", "-c4", "-d1s"]
     assert command[-3:] == ["-H", "Cookie: sessionid=x", "http://127.0.0.1:8000/"]
+
+
+def test_groups_load_only_those_pages_and_the_healthz_baseline():
+    viewers = {role: {"token": "t", "cookie": "c"} for role in ("median", "most")}
+    endpoints = read.plan(viewers, "tag", "web")
+    assert {e.group for e in endpoints} == {"baseline", "web"}
+    assert [e.name for e in endpoints if e.group == "baseline"] == [
+        "/healthz, no cookie (first)",
+        "/healthz, no cookie (last)",
+    ]
+    assert len([e for e in endpoints if e.group == "web"]) == 6  # three pages, two viewers
+    assert {e.group for e in read.plan(viewers, "tag")} == {"baseline", "near-static", "api", "web"}

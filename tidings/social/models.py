@@ -349,7 +349,15 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["recipient", "-id"], name="notification_recipient")]
+        indexes = [
+            models.Index(fields=["recipient", "-id"], name="notification_recipient"),
+            # Every page's unread badge asks "any unread?"; read ones stay out of this index.
+            models.Index(
+                fields=["recipient"],
+                condition=models.Q(read_at__isnull=True),
+                name="notification_unread",
+            ),
+        ]
 
 
 class MarkerTimeline(models.TextChoices):

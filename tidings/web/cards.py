@@ -160,12 +160,14 @@ class _Routes:
     pin: _Route
     unpin: _Route
     report_post: _Route
+    hashtag: _Route
 
 
 @lru_cache(maxsize=8)
 def _routes_for(script_prefix: str, urlconf: object) -> _Routes:
     return _Routes(
         profile=_Route("web:profile", _HANDLE),
+        hashtag=_Route("web:hashtag", _HANDLE),
         post=_Route("web:post", _HANDLE, _ID),
         repost=_Route("web:repost", _ID),
         unrepost=_Route("web:unrepost", _ID),
@@ -185,6 +187,16 @@ def _routes_for(script_prefix: str, urlconf: object) -> _Routes:
 def routes() -> _Routes:
     """The card's URL patterns for the current script prefix (reversed once, then reused)."""
     return _routes_for(get_script_prefix(), get_urlconf())
+
+
+@lru_cache(maxsize=256)
+def _static_route(name: str, script_prefix: str, urlconf: object) -> str:
+    return reverse(name)
+
+
+def static_route(name: str) -> str:
+    """``reverse(name)`` for a route without arguments, reversed once per script prefix."""
+    return _static_route(name, get_script_prefix(), get_urlconf())
 
 
 @dataclass

@@ -13,7 +13,7 @@ from tidings.social.models import Account, AccountKind, Post
 from tidings.social.queries import ViewerFlags
 from tidings.social.text import render_post_html
 from tidings.visibility import Viewer, can_view_account
-from tidings.web import cards
+from tidings.web import cards, fragments
 
 register = template.Library()
 
@@ -22,6 +22,25 @@ register = template.Library()
 def post_html(text: str) -> SafeString:
     """The post text escaped, with hashtags, mentions and links linked (see ``social.text``)."""
     return mark_safe(render_post_html(text or ""))  # noqa: S308 - render_post_html escapes and cleans
+
+
+@register.filter
+def route(name: str) -> str:
+    """``{% url name %}`` for a route without arguments, reversed once per process: the
+    header, sidebar and footer link to two dozen of them on every page."""
+    return cards.static_route(name)
+
+
+@register.filter
+def profile_url(username: str) -> SafeString:
+    """``{% url 'web:profile' username %}``, filled into the route reversed once."""
+    return mark_safe(cards.routes().profile(username))  # noqa: S308 - the route escapes it
+
+
+@register.filter
+def hashtag_url(name: str) -> SafeString:
+    """``{% url 'web:hashtag' name %}``, filled into the route reversed once."""
+    return mark_safe(cards.routes().hashtag(name))  # noqa: S308 - the route escapes it
 
 
 @register.filter
@@ -118,3 +137,24 @@ def avatar(acct: Account, large: bool = False) -> SafeString:
 def account_name(acct: Account) -> SafeString:
     """Name, badges and handle of an account."""
     return mark_safe(cards.account_name(acct))  # noqa: S308 - cards escape every value
+
+
+@register.simple_tag(takes_context=True)
+def compose_box(context: Context) -> SafeString:
+    """``web/_compose.html`` for the context's ``compose_form``; a fresh, empty form comes
+    from the per-process fragment (``web.fragments``) with this request's CSRF token."""
+    token = context.get("csrf_token")
+    token = str(token) if token else ""
+    if (
+        fragments.is_blank_compose(context.get("compose_form"))
+        and token
+        and token != "NOTPROVIDED"  # noqa: S105 - Django's marker, not a secret
+        and not context.get("alt_text_reminder")
+        and not context.get("posted")
+    ):
+        here = context.get("here")
+        return mark_safe(  # noqa: S308 - the fragment escapes what it fills in
+            fragments.blank_compose(csrf_token=token, here="" if here is None else str(here))
+        )
+    template = context.template.engine.get_template("web/_compose.html")  # type: ignore[union-attr]
+    return mark_safe(template.render(context))  # noqa: S308 - a template's own output
