@@ -192,7 +192,7 @@ def test_the_unread_badge_counts_only_notifications_the_viewer_may_still_see(
 def test_the_home_page_costs_the_same_queries_however_many_posts_it_shows(
     posts, signed_in, make_post, alice, reader, django_assert_num_queries
 ):
-    """Pinned at 10: session, account, the home entries, the posts with their authors, the
+    """Pinned at 9: the session with its account (one statement), the home entries, the posts with their authors, the
     viewer's blocks and mutes, the withheld-set version, follows of authors merged on read,
     filters and exclusive lists, the viewer's marks on the posts, and whether any notification
     is unread. Every post card is built from these; a query per post (an author, a
@@ -201,6 +201,6 @@ def test_the_home_page_costs_the_same_queries_however_many_posts_it_shows(
         make_post(alice, f"post number {i}")
     client = signed_in(reader)
     client.get("/")  # trends and the compose box are cached once per process
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         page = page_text(client.get("/"))
     assert page.count('<article class="post"') == posts

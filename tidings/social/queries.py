@@ -32,6 +32,7 @@ from tidings.social.models import (
 )
 from tidings.social.models_direct import Poll
 from tidings.social.models_lists import Bookmark, Pin
+from tidings.social.page_loader import posts_by_id
 from tidings.visibility import (
     Listing,
     Viewer,
@@ -92,7 +93,7 @@ def page_by_cursor(queryset: QuerySet, field: str, cursor: Cursor, size: int) ->
 def _posts_by_ids(ids: Sequence[int], viewer: Viewer, listing: Listing) -> list[Post]:
     if not ids:
         return []
-    found = Post.objects.filter(id__in=ids).select_related(*POST_RELATED).in_bulk()
+    found = posts_by_id(ids, POST_RELATED)
     return filter_visible_posts([found[i] for i in ids if i in found], viewer, listing)
 
 
