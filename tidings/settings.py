@@ -36,6 +36,9 @@ TIDINGS_AUDIT_KEY_FILE = DATA_DIR / "audit_key"
 TIDINGS_AUDIT_CHECKPOINT_FILE = Path(
     env.str("TIDINGS_AUDIT_CHECKPOINT_FILE", default="") or DATA_DIR / "audit" / "checkpoints.jsonl"
 ).resolve()
+#: How many independent hash chains audited writes spread over, so concurrent writers do not
+#: queue on one lock (tidings/audit/chain.py); lowering it later is safe.
+TIDINGS_AUDIT_STREAMS = env.int("TIDINGS_AUDIT_STREAMS", default=8)
 DEBUG = env.bool("TIDINGS_DEBUG", default=False)
 DOMAIN = env.str("TIDINGS_DOMAIN", default="localhost:8000")
 #: Other or former domains of this platform: links on them name our accounts and posts.

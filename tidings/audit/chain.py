@@ -53,7 +53,6 @@ if TYPE_CHECKING:
     from tidings.audit.verify import ChainProblem
 
 GENESIS_HASH = "0" * 64
-DEFAULT_STREAMS = 8
 logger = logging.getLogger(__name__)
 #: Ids of the keys this process has found the chain written with (see ``_check_chain_key``).
 _chain_keys_checked: set[str] = set()
@@ -124,7 +123,7 @@ def _to_the_millisecond(moment: datetime) -> datetime:
 
 def stream_count() -> int:
     """How many streams writers spread over (``TIDINGS_AUDIT_STREAMS``, at least 1)."""
-    return max(1, int(getattr(settings, "TIDINGS_AUDIT_STREAMS", DEFAULT_STREAMS)))
+    return max(1, settings.TIDINGS_AUDIT_STREAMS)
 
 
 def record_events(specs: Iterable[EventSpec]) -> list[AuditEvent]:
