@@ -284,6 +284,10 @@ DEFAULT_FROM_EMAIL = env.str("TIDINGS_EMAIL_FROM", default=f"tidings@{DOMAIN.spl
 #: Above this many followers an author's posts are merged into home timelines
 #: on read instead of fanned out on write (room for the Twitter approach).
 FANOUT_FOLLOWER_LIMIT = env.int("TIDINGS_FANOUT_FOLLOWER_LIMIT", default=1_000_000)
+#: Home-timeline index entries kept per account (newest first); older ones are trimmed by a
+#: periodic task and those pages are read from the followed accounts' posts instead.
+#: Mastodon keeps 400 (FeedManager::MAX_ITEMS): 20 pages of 20, past which few ever scroll.
+HOME_FEED_LIMIT = env.int("TIDINGS_HOME_FEED_LIMIT", default=400)
 
 #: The task queue (tidings/tasks/): rows in the main database, so a task is
 #: enqueued in the transaction of the change that causes it.

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import QuerySet
 
+from tidings.social.home_trim import below_floor_posts, home_floor
 from tidings.social.media_queries import media_by_post
 from tidings.social.models import (
     Account,
@@ -104,8 +105,17 @@ def _page_via_ids(
     Over-fetches ids so that a few hidden posts still leave a full page; if too many
     were hidden, it reads on from where it stopped.
     """
+    return _scan_via_ids(id_queryset, field, viewer, listing, cursor)[0]
+
+
+def _scan_via_ids(
+    id_queryset: QuerySet, field: str, viewer: Viewer, listing: Listing, cursor: Cursor
+) -> tuple[list[Post], bool]:
+    """:func:`_page_via_ids`, and whether it read the index to its end under the cursor
+    (False when it stopped at a full page, or gave up after too many hidden posts)."""
     result: list[Post] = []
     current = cursor
+    exhausted = False
     for _ in range(5):
         want = cursor.limit - len(result)
         ids = [
@@ -115,7 +125,10 @@ def _page_via_ids(
             )
         ]
         result += _posts_by_ids(ids, viewer, listing)
-        if len(ids) < want + 10 or len(result) >= cursor.limit:
+        if len(ids) < want + 10:
+            exhausted = True
+            break
+        if len(result) >= cursor.limit:
             break
         edge = ids[0] if current.ascending else ids[-1]
         current = (
@@ -124,19 +137,25 @@ def _page_via_ids(
             else Cursor(max_id=edge, since_id=cursor.since_id, limit=cursor.limit)
         )
     if cursor.ascending:
-        return sorted(result, key=lambda p: p.id, reverse=True)[-cursor.limit :]
-    return result[: cursor.limit]
+        return sorted(result, key=lambda p: p.id, reverse=True)[-cursor.limit :], exhausted
+    return result[: cursor.limit], exhausted
 
 
 def home_timeline(viewer: Viewer, cursor: Cursor) -> list[Post]:
     """Posts of the accounts ``viewer`` follows and its own, newest first.
 
-    Fanned-out entries, merged on read with the posts of followed authors too
-    widely followed to fan out (see ``fanout.fans_out``).
+    Fanned-out entries down to the index's floor (see ``home_trim``), the posts
+    below it read directly from the followed accounts, and merged on read the posts
+    of followed authors too widely followed to fan out (see ``fanout.fans_out``).
     """
     assert viewer.account_id is not None
-    entries = HomeEntry.objects.filter(owner_id=viewer.account_id)
-    page = _page_via_ids(entries, "post_id", viewer, Listing.HOME, cursor)
+    me = viewer.account_id
+    floor = home_floor(me)
+    entries = HomeEntry.objects.filter(owner_id=me)
+    if not floor:
+        page = _page_via_ids(entries, "post_id", viewer, Listing.HOME, cursor)
+    else:
+        page = _home_across_floor(entries, floor, viewer, cursor)
     widely_followed = Account.objects.filter(followers_count__gt=settings.FANOUT_FOLLOWER_LIMIT)
     merged = list(
         Follow.objects.filter(
@@ -153,6 +172,24 @@ def home_timeline(viewer: Viewer, cursor: Cursor) -> list[Post]:
     if cursor.ascending:
         return newest_first[-cursor.limit :]
     return newest_first[: cursor.limit]
+
+
+def _home_across_floor(entries: QuerySet, floor: int, viewer: Viewer, cursor: Cursor) -> list[Post]:
+    """One page of a trimmed home timeline: the index at and above ``floor``, the posts below it
+    read directly. The two sources hold disjoint id ranges, and the farther one is read only
+    once the nearer one was read to its end, so the page has no duplicate and skips nothing."""
+    above = entries.filter(post_id__gte=floor)
+    below = below_floor_posts(viewer.account_id, floor)
+    if cursor.ascending:
+        near, near_field, far, far_field = below, "id", above, "post_id"
+    else:
+        near, near_field, far, far_field = above, "post_id", below, "id"
+    page, exhausted = _scan_via_ids(near, near_field, viewer, Listing.HOME, cursor)
+    if not exhausted or len(page) >= cursor.limit:
+        return page
+    rest = _page_via_ids(far, far_field, viewer, Listing.HOME, cursor)
+    newest_first = sorted(page + rest, key=lambda p: p.id, reverse=True)
+    return newest_first[-cursor.limit :] if cursor.ascending else newest_first[: cursor.limit]
 
 
 def public_timeline(viewer: Viewer, cursor: Cursor) -> list[Post]:
