@@ -134,6 +134,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    # Behind PgBouncer in transaction mode a server-side cursor (``.iterator()``) may outlive
+    # its transaction's server connection; Django then fetches all rows at once instead.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+        "TIDINGS_DATABASE_DISABLE_SERVER_SIDE_CURSORS", default=False
+    )
 
 #: Request header carrying the viewer's country (set by a trusted proxy or CDN), if any.
 TIDINGS_COUNTRY_HEADER = env.str("TIDINGS_COUNTRY_HEADER", default="")
