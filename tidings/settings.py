@@ -214,13 +214,12 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        # Files, because the counters must be shared by every worker process.
+        # A memory-mapped file, because the counters must be shared by every worker process;
+        # a count is a lock and a few memory writes, not a file written per request.
         "ratelimit": {
-            "BACKEND": "tidings.api.ratelimit.LockedFileBasedCache",
+            "BACKEND": "tidings.lib.shared_counters.SharedCounterCache",
             "LOCATION": str(DATA_DIR / "ratelimit"),
-            # The longest window: incrementing a file resets its expiry to this.
-            "TIMEOUT": 3 * 60 * 60 + 60,
-            "OPTIONS": {"MAX_ENTRIES": 10_000},
+            "OPTIONS": {"SLOTS": 65_536},
         },
     }
 #: The streaming API's public base URL when a proxy routes /api/v1/streaming itself;
