@@ -14,7 +14,7 @@ from django.db import connections
 
 from tests.conftest import viewer
 from tests.social.test_races import at_once
-from tidings.social import home_trim
+from tidings.social import home_trim, queries
 from tidings.social.actions import do_follow, do_mute
 from tidings.social.home_trim import home_floor, trim_home_feeds, trim_home_feeds_of
 from tidings.social.models import Account, HomeEntry, Post, Visibility
@@ -211,3 +211,17 @@ def test_two_workers_trimming_at_once_keep_the_newest_entries_and_lose_nothing(
     for reader in readers:
         assert entries_of(reader) == newest
         assert read_back(reader, 5) == expected[reader.id]
+
+
+def test_a_trim_between_reading_the_index_and_its_floor_repeats_nothing(alice, home, keep_four):
+    """A reader's page straddles the floor while a worker raises it: each post still shows once."""
+    expected = [p.text for p in reversed(home)]
+    trim_home_feeds_of([alice.id], keep=8)
+    read_floor = queries.home_floor
+
+    def floor_raised_meanwhile(owner_id: int) -> int:
+        trim_home_feeds.call()
+        return read_floor(owner_id)
+
+    with patch.object(queries, "home_floor", floor_raised_meanwhile):
+        assert read_back(alice, 5) == expected

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from tidings.social.home_trim import below_floor_posts, home_floor
 from tidings.social.media_queries import media_by_post
@@ -24,6 +25,7 @@ from tidings.social.models import (
     FollowRequest,
     Hashtag,
     HomeEntry,
+    HomeFloor,
     MediaAttachment,
     Mute,
     Notification,
@@ -149,13 +151,7 @@ def home_timeline(viewer: Viewer, cursor: Cursor) -> list[Post]:
     of followed authors too widely followed to fan out (see ``fanout.fans_out``).
     """
     assert viewer.account_id is not None
-    me = viewer.account_id
-    floor = home_floor(me)
-    entries = HomeEntry.objects.filter(owner_id=me)
-    if not floor:
-        page = _page_via_ids(entries, "post_id", viewer, Listing.HOME, cursor)
-    else:
-        page = _home_across_floor(entries, floor, viewer, cursor)
+    page = (_home_upwards if cursor.ascending else _home_downwards)(viewer, cursor)
     widely_followed = Account.objects.filter(followers_count__gt=settings.FANOUT_FOLLOWER_LIMIT)
     merged = list(
         Follow.objects.filter(
@@ -168,28 +164,51 @@ def home_timeline(viewer: Viewer, cursor: Cursor) -> list[Post]:
     page += _page_via_ids(
         Post.objects.filter(author_id__in=merged), "id", viewer, Listing.HOME, cursor
     )
-    newest_first = sorted({p.id: p for p in page}.values(), key=lambda p: p.id, reverse=True)
+    return _one_page(page, cursor)
+
+
+def _one_page(posts: list[Post], cursor: Cursor) -> list[Post]:
+    """The page under ``cursor`` among the first pages of several sources: each post once."""
+    newest_first = sorted({p.id: p for p in posts}.values(), key=lambda p: p.id, reverse=True)
     if cursor.ascending:
         return newest_first[-cursor.limit :]
     return newest_first[: cursor.limit]
 
 
-def _home_across_floor(entries: QuerySet, floor: int, viewer: Viewer, cursor: Cursor) -> list[Post]:
-    """One page of a trimmed home timeline: the index at and above ``floor``, the posts below it
-    read directly. The two sources hold disjoint id ranges, and the farther one is read only
-    once the nearer one was read to its end, so the page has no duplicate and skips nothing."""
-    above = entries.filter(post_id__gte=floor)
-    below = below_floor_posts(viewer.account_id, floor)
-    if cursor.ascending:
-        near, near_field, far, far_field = below, "id", above, "post_id"
-    else:
-        near, near_field, far, far_field = above, "post_id", below, "id"
-    page, exhausted = _scan_via_ids(near, near_field, viewer, Listing.HOME, cursor)
+def _home_downwards(viewer: Viewer, cursor: Cursor) -> list[Post]:
+    """A page of the home timeline going back in time: the index at and above its floor (read
+    in the same query), then, only once that is read to its end, the posts below the floor.
+
+    The floor is read again for the posts below it; if a trim raised it meanwhile, the two
+    sources overlap (never leave a gap) and the overlap is counted once.
+    """
+    me = viewer.account_id
+    floor_now = HomeFloor.objects.filter(owner_id=me).values("post_id")[:1]
+    above = HomeEntry.objects.filter(owner_id=me, post_id__gte=Coalesce(Subquery(floor_now), 0))
+    page, exhausted = _scan_via_ids(above, "post_id", viewer, Listing.HOME, cursor)
     if not exhausted or len(page) >= cursor.limit:
         return page
-    rest = _page_via_ids(far, far_field, viewer, Listing.HOME, cursor)
-    newest_first = sorted(page + rest, key=lambda p: p.id, reverse=True)
-    return newest_first[-cursor.limit :] if cursor.ascending else newest_first[: cursor.limit]
+    floor = home_floor(me)
+    if not floor:
+        return page
+    below = below_floor_posts(me, floor)
+    return _one_page(page + _page_via_ids(below, "id", viewer, Listing.HOME, cursor), cursor)
+
+
+def _home_upwards(viewer: Viewer, cursor: Cursor) -> list[Post]:
+    """A page of the home timeline going forward from ``min_id``: the posts below the floor
+    first, then, only once those are read to their end, the index at and above it."""
+    me = viewer.account_id
+    entries = HomeEntry.objects.filter(owner_id=me)
+    floor = home_floor(me)
+    if not floor:
+        return _page_via_ids(entries, "post_id", viewer, Listing.HOME, cursor)
+    below = below_floor_posts(me, floor)
+    page, exhausted = _scan_via_ids(below, "id", viewer, Listing.HOME, cursor)
+    if not exhausted or len(page) >= cursor.limit:
+        return page
+    above = entries.filter(post_id__gte=floor)
+    return _one_page(page + _page_via_ids(above, "post_id", viewer, Listing.HOME, cursor), cursor)
 
 
 def public_timeline(viewer: Viewer, cursor: Cursor) -> list[Post]:
