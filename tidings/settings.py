@@ -142,6 +142,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    # Behind PgBouncer in transaction mode a server-side cursor (``.iterator()``) may outlive
+    # its transaction's server connection; Django then fetches all rows at once instead.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+        "TIDINGS_DATABASE_DISABLE_SERVER_SIDE_CURSORS", default=False
+    )
 
 #: Request header carrying the viewer's country (set by a trusted proxy or CDN), if any.
 TIDINGS_COUNTRY_HEADER = env.str("TIDINGS_COUNTRY_HEADER", default="")
@@ -217,13 +222,12 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        # Files, because the counters must be shared by every worker process.
+        # A memory-mapped file, because the counters must be shared by every worker process;
+        # a count is a lock and a few memory writes, not a file written per request.
         "ratelimit": {
-            "BACKEND": "tidings.api.ratelimit.LockedFileBasedCache",
+            "BACKEND": "tidings.lib.shared_counters.SharedCounterCache",
             "LOCATION": str(DATA_DIR / "ratelimit"),
-            # The longest window: incrementing a file resets its expiry to this.
-            "TIMEOUT": 3 * 60 * 60 + 60,
-            "OPTIONS": {"MAX_ENTRIES": 10_000},
+            "OPTIONS": {"SLOTS": 65_536},
         },
     }
 #: The streaming API's public base URL when a proxy routes /api/v1/streaming itself;
@@ -289,6 +293,10 @@ DEFAULT_FROM_EMAIL = env.str("TIDINGS_EMAIL_FROM", default=f"tidings@{DOMAIN.spl
 #: Above this many followers an author's posts are merged into home timelines
 #: on read instead of fanned out on write (room for the Twitter approach).
 FANOUT_FOLLOWER_LIMIT = env.int("TIDINGS_FANOUT_FOLLOWER_LIMIT", default=1_000_000)
+#: Home-timeline index entries kept per account (newest first); older ones are trimmed by a
+#: periodic task and those pages are read from the followed accounts' posts instead.
+#: Mastodon keeps 400 (FeedManager::MAX_ITEMS): 20 pages of 20, past which few ever scroll.
+HOME_FEED_LIMIT = env.int("TIDINGS_HOME_FEED_LIMIT", default=400)
 
 #: The task queue (tidings/tasks/): rows in the main database, so a task is
 #: enqueued in the transaction of the change that causes it.

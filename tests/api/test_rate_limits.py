@@ -375,7 +375,7 @@ import django
 django.setup()
 from django.conf import settings
 from tidings.api import ratelimit
-assert settings.CACHES["ratelimit"]["BACKEND"] == "tidings.api.ratelimit.LockedFileBasedCache"
+assert settings.CACHES["ratelimit"]["BACKEND"] == "tidings.lib.shared_counters.SharedCounterCache"
 for _ in range(200):
     hit = ratelimit.count_request("statuses", "account:1")
 print(hit.count)

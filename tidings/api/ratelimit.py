@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,12 +11,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
-from django.core.cache.backends.filebased import FileBasedCache
 from django.http import HttpRequest, HttpResponse
 
 from tidings.api.auth import api_auth
 from tidings.api.errors import ApiError, error_response
 from tidings.api.params import request_params
+from tidings.lib.shared_counters import SharedCounterCache
 from tidings.visibility.country import client_address
 
 #: Mastodon's defaults as (requests, seconds); ``settings.TIDINGS_RATE_LIMIT_RULES`` overrides them.
@@ -53,25 +51,6 @@ class Hit:
         return self.count > self.limit
 
 
-class LockedFileBasedCache(FileBasedCache):
-    """Django's file cache whose ``add`` and ``incr`` hold a lock, so that worker processes lose no count."""
-
-    def __init__(self, dir: str, params: dict[str, Any]) -> None:
-        super().__init__(dir, params)
-        os.makedirs(dir, exist_ok=True)
-        self._lock_path = os.path.join(dir, "lock")
-
-    def add(self, key: str, value: Any, timeout: Any = None, version: int | None = None) -> bool:
-        with open(self._lock_path, "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            return super().add(key, value, timeout, version)
-
-    def incr(self, key: str, delta: int = 1, version: int | None = None) -> int:
-        with open(self._lock_path, "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            return super().incr(key, delta, version)
-
-
 def rule(name: str) -> tuple[int, int]:
     """(requests, seconds) of a named limit."""
     overrides = getattr(settings, "TIDINGS_RATE_LIMIT_RULES", None) or {}
@@ -81,23 +60,21 @@ def rule(name: str) -> tuple[int, int]:
 def count_request(name: str, caller: str) -> Hit:
     """Count one request of ``caller`` against limit ``name``.
 
-    One cache increment; opening a window adds an ``add`` and drops the previous
-    window's counter (file-based caches keep expired entries until touched).
-    Windows are aligned to the epoch, as Rack::Attack cuts them for Mastodon.
+    One cache increment; opening a window adds an ``add``. The machine-local
+    :class:`SharedCounterCache` (no Redis) does both in one call. Windows are aligned to the epoch, as Rack::Attack cuts them for Mastodon.
     """
     limit, period = rule(name)
     now = int(clock())
     start = now - now % period
     key = f"{name}:{caller}:{start}"
     cache = caches["ratelimit"]
+    if isinstance(cache, SharedCounterCache):
+        return Hit(limit, cache.count(key, timeout=period + 60), start + period)
     try:
         count = cache.incr(key)
     except ValueError:
-        if cache.add(key, 1, timeout=period + 60):
-            count = 1
-            cache.delete(f"{name}:{caller}:{start - period}")
-        else:
-            count = cache.incr(key)  # another worker opened the window first
+        # Else another worker opened the window first.
+        count = 1 if cache.add(key, 1, timeout=period + 60) else cache.incr(key)
     return Hit(limit, count, start + period)
 
 

@@ -388,6 +388,7 @@ class Marker(models.Model):
 from tidings.social.models_accountdel import AccountDeletion  # noqa: E402, F401
 from tidings.social.models_direct import *  # noqa: E402, F403  (conversations and polls)
 from tidings.social.models_edits import PostEdit  # noqa: E402,F401
+from tidings.social.models_home import HomeFloor  # noqa: E402, F401
 from tidings.social.models_lists import *  # noqa: E402, F403
 from tidings.social.models_media import MediaAttachment  # noqa: E402, F401
 from tidings.social.models_moderation import ModerationNotice, Report  # noqa: E402, F401

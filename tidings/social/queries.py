@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
+from tidings.social.home_trim import below_floor_posts, home_floor
 from tidings.social.media_queries import media_by_post
 from tidings.social.models import (
     Account,
@@ -23,6 +25,7 @@ from tidings.social.models import (
     FollowRequest,
     Hashtag,
     HomeEntry,
+    HomeFloor,
     MediaAttachment,
     Mute,
     Notification,
@@ -105,8 +108,17 @@ def _page_via_ids(
     Over-fetches ids so that a few hidden posts still leave a full page; if too many
     were hidden, it reads on from where it stopped.
     """
+    return _scan_via_ids(id_queryset, field, viewer, listing, cursor)[0]
+
+
+def _scan_via_ids(
+    id_queryset: QuerySet, field: str, viewer: Viewer, listing: Listing, cursor: Cursor
+) -> tuple[list[Post], bool]:
+    """:func:`_page_via_ids`, and whether it read the index to its end under the cursor
+    (False when it stopped at a full page, or gave up after too many hidden posts)."""
     result: list[Post] = []
     current = cursor
+    exhausted = False
     for _ in range(5):
         want = cursor.limit - len(result)
         ids = [
@@ -116,7 +128,10 @@ def _page_via_ids(
             )
         ]
         result += _posts_by_ids(ids, viewer, listing)
-        if len(ids) < want + 10 or len(result) >= cursor.limit:
+        if len(ids) < want + 10:
+            exhausted = True
+            break
+        if len(result) >= cursor.limit:
             break
         edge = ids[0] if current.ascending else ids[-1]
         current = (
@@ -125,19 +140,19 @@ def _page_via_ids(
             else Cursor(max_id=edge, since_id=cursor.since_id, limit=cursor.limit)
         )
     if cursor.ascending:
-        return sorted(result, key=lambda p: p.id, reverse=True)[-cursor.limit :]
-    return result[: cursor.limit]
+        return sorted(result, key=lambda p: p.id, reverse=True)[-cursor.limit :], exhausted
+    return result[: cursor.limit], exhausted
 
 
 def home_timeline(viewer: Viewer, cursor: Cursor) -> list[Post]:
     """Posts of the accounts ``viewer`` follows and its own, newest first.
 
-    Fanned-out entries, merged on read with the posts of followed authors too
-    widely followed to fan out (see ``fanout.fans_out``).
+    Fanned-out entries down to the index's floor (see ``home_trim``), the posts
+    below it read directly from the followed accounts, and merged on read the posts
+    of followed authors too widely followed to fan out (see ``fanout.fans_out``).
     """
     assert viewer.account_id is not None
-    entries = HomeEntry.objects.filter(owner_id=viewer.account_id)
-    page = _page_via_ids(entries, "post_id", viewer, Listing.HOME, cursor)
+    page = (_home_upwards if cursor.ascending else _home_downwards)(viewer, cursor)
     widely_followed = Account.objects.filter(followers_count__gt=settings.FANOUT_FOLLOWER_LIMIT)
     merged = list(
         Follow.objects.filter(
@@ -150,10 +165,51 @@ def home_timeline(viewer: Viewer, cursor: Cursor) -> list[Post]:
     page += _page_via_ids(
         Post.objects.filter(author_id__in=merged), "id", viewer, Listing.HOME, cursor
     )
-    newest_first = sorted({p.id: p for p in page}.values(), key=lambda p: p.id, reverse=True)
+    return _one_page(page, cursor)
+
+
+def _one_page(posts: list[Post], cursor: Cursor) -> list[Post]:
+    """The page under ``cursor`` among the first pages of several sources: each post once."""
+    newest_first = sorted({p.id: p for p in posts}.values(), key=lambda p: p.id, reverse=True)
     if cursor.ascending:
         return newest_first[-cursor.limit :]
     return newest_first[: cursor.limit]
+
+
+def _home_downwards(viewer: Viewer, cursor: Cursor) -> list[Post]:
+    """A page of the home timeline going back in time: the index at and above its floor (read
+    in the same query), then, only once that is read to its end, the posts below the floor.
+
+    The floor is read again for the posts below it; if a trim raised it meanwhile, the two
+    sources overlap (never leave a gap) and the overlap is counted once.
+    """
+    me = viewer.account_id
+    floor_now = HomeFloor.objects.filter(owner_id=me).values("post_id")[:1]
+    above = HomeEntry.objects.filter(owner_id=me, post_id__gte=Coalesce(Subquery(floor_now), 0))
+    page, exhausted = _scan_via_ids(above, "post_id", viewer, Listing.HOME, cursor)
+    if not exhausted or len(page) >= cursor.limit:
+        return page
+    floor = home_floor(me)
+    if not floor:
+        return page
+    below = below_floor_posts(me, floor)
+    return _one_page(page + _page_via_ids(below, "id", viewer, Listing.HOME, cursor), cursor)
+
+
+def _home_upwards(viewer: Viewer, cursor: Cursor) -> list[Post]:
+    """A page of the home timeline going forward from ``min_id``: the posts below the floor
+    first, then, only once those are read to their end, the index at and above it."""
+    me = viewer.account_id
+    entries = HomeEntry.objects.filter(owner_id=me)
+    floor = home_floor(me)
+    if not floor:
+        return _page_via_ids(entries, "post_id", viewer, Listing.HOME, cursor)
+    below = below_floor_posts(me, floor)
+    page, exhausted = _scan_via_ids(below, "id", viewer, Listing.HOME, cursor)
+    if not exhausted or len(page) >= cursor.limit:
+        return page
+    above = entries.filter(post_id__gte=floor)
+    return _one_page(page + _page_via_ids(above, "post_id", viewer, Listing.HOME, cursor), cursor)
 
 
 def public_timeline(viewer: Viewer, cursor: Cursor) -> list[Post]:

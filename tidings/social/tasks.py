@@ -1,5 +1,5 @@
-"""The social side's periodic work, run by the task workers: polls that end, and uploads never
-attached to a post, deleted after a day."""
+"""The social side's periodic work, run by the task workers: polls that end, uploads never
+attached to a post deleted after a day, and home timelines trimmed (``home_trim``)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tidings.social.actions.direct import do_end_polls
 from tidings.social.actions.media import do_purge_unattached_media
+from tidings.social.home_trim import trim_home_feeds  # noqa: F401 (a periodic task)
 from tidings.tasks import periodic
 
 #: How long an upload may wait for its post.

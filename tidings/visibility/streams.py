@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from django.conf import settings
 
 from tidings.lib.countries import EVERYWHERE
+from tidings.social.home_trim import below_floor_posts, home_floor
 from tidings.social.models import Follow, HomeEntry, Notification, Post, PostHashtag, Visibility
 from tidings.visibility.policy import Grants, Listing, post_allowed, visible_notifications
 from tidings.visibility.viewer import Viewer
@@ -26,7 +27,8 @@ STREAMS = (*POST_STREAMS, "user:notification")
 
 
 def _in_home(viewer: Viewer, posts: list[Post]) -> list[Post]:
-    """Those of ``posts`` the home timeline holds: an index entry, or an author merged on read."""
+    """Those of ``posts`` the home timeline holds: an index entry (or, below a trimmed index's
+    floor, a post the timeline reads directly), or an author merged on read."""
     ids = [p.id for p in posts]
     indexed = set(
         HomeEntry.objects.filter(owner_id=viewer.account_id, post_id__in=ids).values_list(
@@ -42,6 +44,15 @@ def _in_home(viewer: Viewer, posts: list[Post]) -> list[Post]:
                 followee_id__in=authors,
                 followee__followers_count__gt=settings.FANOUT_FOLLOWER_LIMIT,
             ).values_list("followee_id", flat=True)
+        )
+    missing = [p.id for p in posts if p.id not in indexed]
+    floor = home_floor(viewer.account_id) if missing else 0
+    trimmed = [i for i in missing if i < floor]
+    if trimmed:  # below the floor the timeline reads posts directly: ask the same query
+        indexed |= set(
+            below_floor_posts(viewer.account_id, floor)
+            .filter(id__in=trimmed)
+            .values_list("id", flat=True)
         )
     return [p for p in posts if p.id in indexed or p.author_id in merged]
 
