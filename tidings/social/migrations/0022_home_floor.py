@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('social', '0020_account_followers_count_index'),
+        ('social', '0021_notification_unread_index'),
     ]
 
     operations = [
