@@ -48,7 +48,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from bench.read import RESULTS, ROOT, free_port, running_server, server_env
+from bench.read import RESULTS, ROOT, ensure_postgres, free_port, running_server, server_env
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -449,6 +449,8 @@ def main(argv: list[str] | None = None) -> None:
     if not args.data_dir:
         name = urlsplit(args.database_url).path.strip("/") or "sqlite"
         args.data_dir = str(ROOT / "tidings-data" / "bench-write" / name)
+    if args.database_url.startswith(("postgres://", "postgresql://")):
+        ensure_postgres(args.database_url)  # as bench.read: made if missing, a clear exit if down
     port = free_port()
     env = server_env(args, args.database_url, port)
     subprocess.run([sys.executable, "-m", "tidings.cli", "migrate", "-v0"], env=env, check=True)
