@@ -104,6 +104,14 @@ def test_retry_delays_double_and_stop_growing_at_an_hour(settings):
     assert policy.max_attempts == settings.TASK_MAX_ATTEMPTS
 
 
+def test_a_task_allowed_many_attempts_still_gets_a_delay_after_the_fiftieth(settings):
+    """30 s doubled 42 times overflows ``timedelta``: the worker crashed with OverflowError
+    on a task allowed that many attempts (seen when two workers raced for one notice)."""
+    settings.TASK_RETRY_DELAY = 30
+    policy = retry_policy("some.unregistered.task")
+    assert [policy.delay_after(n) for n in (43, 50, 10_000)] == [timedelta(hours=1)] * 3
+
+
 def test_a_task_left_running_by_a_dead_worker_is_given_back_after_its_lease(db, settings):
     settings.TASK_LEASE = 60
     record.enqueue("survivor")

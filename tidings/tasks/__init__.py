@@ -50,8 +50,16 @@ class RetryPolicy:
     first_delay: timedelta
 
     def delay_after(self, attempt: int) -> timedelta:
-        """The wait after failed run number ``attempt`` (1-based): doubling, capped."""
-        return min(self.first_delay * (2 ** max(attempt - 1, 0)), MAX_RETRY_DELAY)
+        """The wait after failed run number ``attempt`` (1-based): doubling, capped.
+
+        The doubling stops once it passes the cap: ``first_delay * 2 ** 42`` would overflow
+        ``timedelta`` and crash the worker on a task allowed that many attempts."""
+        delay = self.first_delay
+        for _ in range(max(attempt - 1, 0)):
+            if delay >= MAX_RETRY_DELAY:
+                break
+            delay *= 2
+        return min(delay, MAX_RETRY_DELAY)
 
 
 @dataclass(frozen=True)
