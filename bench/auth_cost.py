@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bench.profile_request import setup, viewers
+from bench.profile_request import add_clock_argument, setup, viewers
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -30,13 +30,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--database-url", default="")
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument(
-        "--clock",
-        choices=["wall", "cpu"],
-        default="wall",
-        help="cpu: this process's CPU time, steadier on a busy machine (leaves out the time "
-        "a PostgreSQL server spends, but not SQLite's, which runs in-process).",
-    )
+    add_clock_argument(parser)
     return parser.parse_args(argv)
 
 

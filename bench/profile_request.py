@@ -39,6 +39,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--profile", default="", help="cProfile the paths containing this.")
     parser.add_argument("--json", default="", help="Write the figures here too.")
+    add_clock_argument(parser)
+    return parser.parse_args(argv)
+
+
+def add_clock_argument(parser: argparse.ArgumentParser) -> None:
+    """``--clock wall|cpu``, shared by the in-process benchmarks."""
     parser.add_argument(
         "--clock",
         choices=["wall", "cpu"],
@@ -46,7 +52,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="cpu: this process's CPU time, steadier on a busy machine (leaves out the time "
         "a PostgreSQL server spends, but not SQLite's, which runs in-process).",
     )
-    return parser.parse_args(argv)
 
 
 def setup(args: argparse.Namespace) -> None:
