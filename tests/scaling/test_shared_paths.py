@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-import tidings
+from tests.scaling.fresh_process import printed_by_fresh_process
 
-ROOT = Path(tidings.__file__).resolve().parent.parent
 PRINT_PATHS = (
     "from django.conf import settings; "
     "print(settings.MEDIA_ROOT); print(settings.TIDINGS_AUDIT_CHECKPOINT_FILE)"
@@ -17,28 +13,9 @@ PRINT_PATHS = (
 
 
 def paths_with(data_dir: Path, **env: str) -> list[str]:
-    inherited = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("TIDINGS_MEDIA_DIR", "TIDINGS_AUDIT_CHECKPOINT_FILE")
-    }
-    environ = {
-        **inherited,
-        "PYTHONPATH": str(ROOT),
-        "DJANGO_SETTINGS_MODULE": "tidings.settings",
-        "TIDINGS_DATA_DIR": str(data_dir),
-        **env,
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); " + PRINT_PATHS],
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    return printed_by_fresh_process(
+        PRINT_PATHS, data_dir, env, unset=["TIDINGS_MEDIA_DIR", "TIDINGS_AUDIT_CHECKPOINT_FILE"]
     )
-    assert done.returncode == 0, done.stderr
-    return done.stdout.split()
 
 
 def test_uploads_and_checkpoints_live_in_the_data_directory_by_default(tmp_path):
